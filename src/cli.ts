@@ -1,0 +1,58 @@
+/**
+ * `missionctl` command line (DESIGN §6). Each subcommand lives in its own module, loaded on demand
+ * so `missionctl send` does not pay for telegraf.
+ */
+import { pathToFileURL } from "node:url";
+
+export const USAGE = `missionctl — chat-ops for trading strategies
+
+Usage:
+  missionctl start                 npm start: the bot when TELEGRAM_BOT_TOKEN is set, else the demo
+  missionctl bot                   the Telegram bot
+  missionctl demo                  the local demo: two strategies and a terminal chat
+  missionctl strategy <id> [--step-ms N] [--interval-ms N] [--heartbeat-ms N] [--hear ids]
+                                   a demo strategy process on the strategy runtime
+  missionctl send <target> <command_type> [json-payload] [--timeout ms] [--as id]
+                                   send one command, print each reply as a JSON line
+  missionctl <command> --help      help for one command
+
+Configuration comes from the environment (and .env); see README.md.`;
+
+type Main = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Main>> = {
+  start: async () => (await import("./start.ts")).runStart,
+  bot: async () => (await import("./bot/main.ts")).runBotCommand,
+  demo: async () => (await import("./demo/main.ts")).runDemoCommand,
+  strategy: async () => (await import("./strategy/main.ts")).runStrategyCommand,
+  send: async () => (await import("./send/main.ts")).runSendCommand,
+};
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`missionctl: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(rest);
+}
+
+const invokedDirectly = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+const viaBin = process.argv[1]?.endsWith("missionctl") || process.argv[1]?.endsWith("missionctl.js");
+if (invokedDirectly || viaBin) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(`missionctl: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,98 @@
+import { z } from "zod";
+import { FrameError, IpcError } from "./errors.ts";
+import { COMMAND_TYPE_RE, PROCESS_ID_RE, TARGET_ID_RE } from "./ids.ts";
+
+/** Every frame starts with a topic of exactly this many bytes (DESIGN §2). */
+export const TOPIC_BYTES = 64;
+/** Frames larger than this are dropped unless a receiver is configured otherwise. */
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+
+/** The IPCCommand body of seed 003; unknown fields are stripped, not refused. */
+export const ipcCommandSchema = z.object({
+  command_id: z.string().min(1).max(200),
+  sender_id: z.string().regex(PROCESS_ID_RE),
+  target_id: z.string().regex(TARGET_ID_RE),
+  command_type: z.string().regex(COMMAND_TYPE_RE),
+  payload: z.record(z.string(), z.unknown()),
+  timestamp: z.number().int().nonnegative(),
+});
+
+export type IpcCommand = z.infer<typeof ipcCommandSchema>;
+
+/** Payload of a `reply` (DESIGN §3). */
+export const replyPayloadSchema = z.object({
+  reply_to: z.string(),
+  status: z.enum(["accepted", "ok", "error"]),
+  result: z.record(z.string(), z.unknown()).optional(),
+  error: z.string().optional(),
+});
+
+export type ReplyPayload = z.infer<typeof replyPayloadSchema>;
+export type ReplyStatus = ReplyPayload["status"];
+
+/** The ASCII topic `{target}.{type}`, space-padded to 64 bytes; longer is an error, never truncated. */
+export function encodeTopic(targetId: string, commandType: string): Buffer {
+  const topic = `${targetId}.${commandType}`;
+  const bytes = Buffer.byteLength(topic, "ascii");
+  if (bytes > TOPIC_BYTES) {
+    throw new IpcError("TOPIC_TOO_LONG", `topic "${topic}" is ${bytes} bytes; the limit is ${TOPIC_BYTES}`, {
+      topic,
+    });
+  }
+  return Buffer.from(topic.padEnd(TOPIC_BYTES, " "), "ascii");
+}
+
+/**
+ * Encodes one IPCCommand as one frame: 64-byte topic + UTF-8 JSON.
+ *
+ * @example
+ * const frame = encodeFrame({ command_id: "cli_1_1", sender_id: "cli", target_id: "mm1",
+ *   command_type: "ping", payload: {}, timestamp: 1 });
+ */
+export function encodeFrame(command: IpcCommand): Buffer {
+  const checked = ipcCommandSchema.safeParse(command);
+  if (!checked.success) {
+    throw new IpcError("INVALID_COMMAND", `invalid command: ${z.prettifyError(checked.error)}`, {
+      commandId: command.command_id,
+    });
+  }
+  const topic = encodeTopic(command.target_id, command.command_type);
+  return Buffer.concat([topic, Buffer.from(JSON.stringify(command), "utf8")]);
+}
+
+export type DecodeResult = { ok: true; command: IpcCommand } | { ok: false; error: FrameError };
+
+/** Decodes one frame; malformed input gives `{ ok: false }` with the reason, never a throw. */
+export function decodeFrame(frame: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): DecodeResult {
+  const fail = (reason: FrameError["reason"], message: string): DecodeResult => ({
+    ok: false,
+    error: new FrameError(reason, message),
+  });
+  if (frame.length > maxBytes) return fail("too_large", `frame of ${frame.length} bytes exceeds ${maxBytes}`);
+  if (frame.length < TOPIC_BYTES) return fail("too_short", `frame of ${frame.length} bytes has no full topic`);
+  const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.length);
+  const topic = buf.toString("latin1", 0, TOPIC_BYTES).trimEnd();
+  let body: unknown;
+  try {
+    body = JSON.parse(buf.toString("utf8", TOPIC_BYTES));
+  } catch {
+    return fail("bad_json", `body after topic "${topic}" is not JSON`);
+  }
+  const parsed = ipcCommandSchema.safeParse(body);
+  if (!parsed.success) return fail("bad_schema", `topic "${topic}": ${z.prettifyError(parsed.error)}`);
+  const command = parsed.data;
+  if (topic !== `${command.target_id}.${command.command_type}`) {
+    return fail(
+      "topic_mismatch",
+      `topic "${topic}" disagrees with body ${command.target_id}.${command.command_type}`,
+    );
+  }
+  return { ok: true, command };
+}
+
+/** Reads a reply's payload, or undefined when the command is not a well-formed reply. */
+export function readReply(command: IpcCommand): ReplyPayload | undefined {
+  if (command.command_type !== "reply") return undefined;
+  const parsed = replyPayloadSchema.safeParse(command.payload);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,291 @@
+import { EventEmitter } from "node:events";
+import { type Clock, systemClock } from "../clock.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import { DEFAULT_MAX_FRAME_BYTES, decodeFrame, encodeFrame, type IpcCommand, readReply } from "./codec.ts";
+import { DropCounter } from "./drop-counter.ts";
+import { IpcError } from "./errors.ts";
+import {
+  assertCommandType,
+  assertProcessId,
+  assertTargetId,
+  commandIdGenerator,
+  isGroupTarget,
+  nowMicros,
+  targetMatches,
+} from "./ids.ts";
+import { Presence } from "./presence.ts";
+import { PendingRequest, type RequestOptions, type RequestResult } from "./request.ts";
+import { SeenCache } from "./seen-cache.ts";
+import { parsePeerSpec, type PeerSpec, type Transport } from "./transport.ts";
+
+/** What a handler gets besides the command. */
+export interface HandlerContext {
+  /** Sends the interim `accepted` reply now (DESIGN §3); the handler's return is the terminal one. */
+  accept(result?: Record<string, unknown>): Promise<void>;
+  log: Logger;
+}
+
+/** Returns the `result` of an ok reply (an object, or nothing); a throw becomes an error reply. */
+export type CommandHandler = (
+  command: IpcCommand,
+  ctx: HandlerContext,
+) => Record<string, unknown> | undefined | void | Promise<Record<string, unknown> | undefined | void>;
+
+export interface CommandSystemEvents {
+  /** Every valid incoming command that is not a reply: commands and events (heartbeat, stopped, crash). */
+  message: [command: IpcCommand, peer: string];
+  /** A process joined or left this process's publisher (XPUB presence). */
+  connected: [id: string];
+  disconnected: [id: string];
+  /** The link towards a heard process came up or went down (SUB socket events). */
+  link: [id: string, up: boolean];
+}
+
+export interface CommandSystemOptions {
+  id: string;
+  transport: Transport;
+  logger?: Logger;
+  clock?: Clock;
+  maxFrameBytes?: number;
+  /** How long executed command ids are remembered (default 10 min). */
+  seenTtlMs?: number;
+  /** Defaults for every {@link IpcCommandSystem.request}. */
+  requestDefaults?: RequestOptions;
+}
+
+/**
+ * The IPC command system of seed 003: publish commands at our own address, hear the processes we
+ * connect to, run registered handlers, and correlate replies by command_id.
+ *
+ * @example
+ * const ipc = new IpcCommandSystem({ id: "chatops", transport: new ZmqTransport({ id: "chatops", ipcDir }) });
+ * await ipc.start();
+ * ipc.connectToProcess("mm1");
+ * const result = await ipc.request("mm1", "ping", {});
+ * console.log(result.terminal.get("mm1")?.result); // { state: "sleeping" }
+ */
+export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
+  readonly id: string;
+  readonly transport: Transport;
+  readonly presence: Presence;
+  readonly drops: DropCounter;
+  readonly seen: SeenCache;
+  readonly #handlers = new Map<string, CommandHandler>();
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #links = new Set<string>();
+  readonly #heard = new Map<string, PeerSpec>();
+  readonly #nextId: () => string;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #maxFrameBytes: number;
+  readonly #defaults: RequestOptions;
+  #state: "new" | "started" | "stopped" = "new";
+
+  constructor(options: CommandSystemOptions) {
+    super();
+    this.id = assertProcessId(options.id);
+    this.transport = options.transport;
+    this.#clock = options.clock ?? systemClock;
+    this.#log = (options.logger ?? silentLogger).child({ module: "ipc", self: this.id });
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#defaults = options.requestDefaults ?? {};
+    this.#nextId = commandIdGenerator(this.id);
+    this.drops = new DropCounter(this.#log, this.#clock);
+    this.seen = new SeenCache({ ttlMs: options.seenTtlMs ?? 10 * 60_000, clock: this.#clock });
+    this.presence = new Presence((id, up) => {
+      this.#log.debug({ peer: id }, up ? "process connected" : "process disconnected");
+      for (const p of this.#pending.values()) p.onPeer(id, up);
+      this.emit(up ? "connected" : "disconnected", id);
+    });
+    this.transport.setHandlers({
+      frame: (frame, peer) => this.#onFrame(frame, peer),
+      subscription: (topic, subscribed) => this.presence.update(topic, subscribed),
+      peerLink: (peer, up) => {
+        if (up) this.#links.add(peer);
+        else this.#links.delete(peer);
+        for (const p of this.#pending.values()) p.onPeer(peer, up);
+        this.emit("link", peer, up);
+      },
+    });
+  }
+
+  /** Binds the publisher. Handlers and connections may be added before or after. */
+  async start(): Promise<void> {
+    if (this.#state !== "new") throw new IpcError("CLOSED", `command system ${this.id} was already started`);
+    await this.transport.start();
+    this.#state = "started";
+    this.#log.debug({ address: this.transport.address }, "publisher bound");
+  }
+
+  /** Closes sockets after `lingerMs` for frames still queued; pending requests reject with CLOSED. */
+  async stop(options: { lingerMs?: number } = {}): Promise<void> {
+    if (this.#state === "stopped") return;
+    this.#state = "stopped";
+    for (const p of [...this.#pending.values()]) p.abortWith(new IpcError("CLOSED", "command system stopped"));
+    await this.transport.close(options);
+  }
+
+  get started(): boolean {
+    return this.#state === "started";
+  }
+
+  /** Hears a process: `mm1` (ipc) or `mm1=tcp://host:port`. Idempotent. */
+  connectToProcess(spec: string | PeerSpec): void {
+    const peer = typeof spec === "string" ? parsePeerSpec(spec) : spec;
+    assertProcessId(peer.id);
+    if (peer.id === this.id || this.#heard.has(peer.id)) return;
+    this.#heard.set(peer.id, peer);
+    this.transport.connect(peer);
+  }
+
+  disconnectFromProcess(id: string): void {
+    if (!this.#heard.delete(id)) return;
+    this.#links.delete(id);
+    this.transport.disconnect(id);
+  }
+
+  /** Ids of processes this process hears. */
+  heardProcesses(): string[] {
+    return [...this.#heard.keys()].sort();
+  }
+
+  /** True when `id` hears us (presence) and we hear it (link up). */
+  isReachable(id: string): boolean {
+    return this.presence.has(id) && this.#links.has(id);
+  }
+
+  registerHandler(commandType: string, handler: CommandHandler): void {
+    assertCommandType(commandType);
+    if (commandType === "reply") throw new IpcError("INVALID_ID", "replies are correlated, not handled");
+    this.#handlers.set(commandType, handler);
+  }
+
+  /** Publishes one command and returns it; no reply is awaited. */
+  async sendCommand(targetId: string, commandType: string, payload: Record<string, unknown> = {}): Promise<IpcCommand> {
+    const command = this.#build(targetId, commandType, payload);
+    await this.#publish(encodeFrame(command));
+    return command;
+  }
+
+  /** Publishes to every process (`*`). */
+  broadcast(commandType: string, payload: Record<string, unknown> = {}): Promise<IpcCommand> {
+    return this.sendCommand("*", commandType, payload);
+  }
+
+  /**
+   * Sends a command and collects the replies that carry its command_id: interim `accepted`, one
+   * terminal reply per process, re-sending the same frame until then (receivers deduplicate).
+   */
+  request(
+    targetId: string,
+    commandType: string,
+    payload: Record<string, unknown> = {},
+    options: RequestOptions = {},
+  ): Promise<RequestResult> {
+    if (this.#state !== "started") return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
+    const command = this.#build(targetId, commandType, payload);
+    const frame = encodeFrame(command);
+    const pending = new PendingRequest(
+      command,
+      frame,
+      {
+        clock: this.#clock,
+        publish: (f) => this.#publish(f),
+        reachable: (id) => this.isReachable(id),
+        present: (target) => this.presence.matching(target),
+      },
+      { ...this.#defaults, ...options },
+      () => this.#pending.delete(command.command_id),
+    );
+    this.#pending.set(command.command_id, pending);
+    pending.start();
+    return pending.promise;
+  }
+
+  /** Requests in flight; 0 once every request has settled (a leak check). */
+  get pendingRequests(): number {
+    return this.#pending.size;
+  }
+
+  #build(targetId: string, commandType: string, payload: Record<string, unknown>): IpcCommand {
+    assertTargetId(targetId);
+    assertCommandType(commandType);
+    return {
+      command_id: this.#nextId(),
+      sender_id: this.id,
+      target_id: targetId,
+      command_type: commandType,
+      payload,
+      timestamp: nowMicros(),
+    };
+  }
+
+  #publish(frame: Buffer): Promise<void> {
+    if (this.#state !== "started") return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
+    return this.transport.publish(frame);
+  }
+
+  #onFrame(frame: Buffer, peer: string): void {
+    const decoded = decodeFrame(frame, this.#maxFrameBytes);
+    if (!decoded.ok) {
+      this.drops.record(decoded.error, peer);
+      return;
+    }
+    const command = decoded.command;
+    if (!targetMatches(command.target_id, this.id)) return;
+    if (command.command_type === "reply") {
+      const reply = readReply(command);
+      if (reply) this.#pending.get(reply.reply_to)?.onReply(command.sender_id, reply, command);
+      return;
+    }
+    this.emit("message", command, peer);
+    const handler = this.#handlers.get(command.command_type);
+    if (!handler) {
+      if (!isGroupTarget(command.target_id) && !isEvent(command.command_type)) {
+        void this.#execute(command, () => {
+          throw new Error(`unknown command type "${command.command_type}"`);
+        });
+      }
+      return;
+    }
+    void this.#execute(command, handler);
+  }
+
+  async #execute(command: IpcCommand, handler: CommandHandler): Promise<void> {
+    const seen = this.seen.get(command.command_id);
+    if (seen) {
+      if (seen.lastReply) await this.#publish(seen.lastReply).catch(() => {});
+      return;
+    }
+    const entry = this.seen.add(command.command_id);
+    const log = this.#log.child({ cmd: command.command_type, commandId: command.command_id });
+    const reply = async (status: "accepted" | "ok" | "error", extra: Record<string, unknown>) => {
+      const frame = encodeFrame(
+        this.#build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
+      );
+      entry.lastReply = frame;
+      await this.#publish(frame);
+    };
+    let accepted = false;
+    const ctx: HandlerContext = {
+      log,
+      accept: async (result) => {
+        if (accepted) return;
+        accepted = true;
+        await reply("accepted", result ? { result } : {});
+      },
+    };
+    try {
+      const result = await handler(command, ctx);
+      await reply("ok", { result: result && typeof result === "object" ? result : {} });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.debug({ err }, "handler failed");
+      await reply("error", { error: message }).catch((e) => log.warn({ err: e }, "could not send error reply"));
+    }
+  }
+}
+
+/** Event types are published for observers and never answered (DESIGN §4). */
+const EVENT_TYPES = new Set(["heartbeat", "stopped", "crash"]);
+const isEvent = (type: string): boolean => EVENT_TYPES.has(type);

@@ -1,0 +1,68 @@
+import { IpcError } from "./errors.ts";
+
+/** process_id: no dot, no star, no space (DESIGN §2). */
+export const PROCESS_ID_RE = /^[A-Za-z0-9_-]{1,40}$/;
+export const COMMAND_TYPE_RE = /^[a-z][a-z0-9_]{0,30}$/;
+/** target_id: a process id, `*`, or `prefix*`. */
+export const TARGET_ID_RE = /^(?:\*|[A-Za-z0-9_-]{1,40}\*?)$/;
+
+export const isProcessId = (s: string): boolean => PROCESS_ID_RE.test(s);
+export const isCommandType = (s: string): boolean => COMMAND_TYPE_RE.test(s);
+export const isTargetId = (s: string): boolean => TARGET_ID_RE.test(s);
+
+/** Throws an `INVALID_ID` error naming the bad value. */
+export function assertProcessId(id: string, what = "process id"): string {
+  if (!isProcessId(id)) throw new IpcError("INVALID_ID", `invalid ${what} ${JSON.stringify(id)}`, { id });
+  return id;
+}
+
+export function assertTargetId(id: string): string {
+  if (!isTargetId(id)) throw new IpcError("INVALID_ID", `invalid target ${JSON.stringify(id)}`, { id });
+  return id;
+}
+
+export function assertCommandType(type: string): string {
+  if (!isCommandType(type))
+    throw new IpcError("INVALID_ID", `invalid command type ${JSON.stringify(type)}`, { type });
+  return type;
+}
+
+/** True when `target` (unicast, `*` or `prefix*`) addresses `processId`. */
+export function targetMatches(target: string, processId: string): boolean {
+  if (target === "*") return true;
+  if (target.endsWith("*")) return processId.startsWith(target.slice(0, -1));
+  return target === processId;
+}
+
+/** Unicast targets name one process; `*` and `prefix*` may reach many. */
+export const isGroupTarget = (target: string): boolean => target.endsWith("*");
+
+/**
+ * The topic prefixes process `id` subscribes to: `id.`, `*.`, and `{q}*.` for every non-empty
+ * prefix q of id (DESIGN §2), so multicast is plain prefix filtering.
+ */
+export function subscriptionPrefixes(id: string): string[] {
+  const prefixes = [`${id}.`, "*."];
+  for (let i = 1; i <= id.length; i++) prefixes.push(`${id.slice(0, i)}*.`);
+  return prefixes;
+}
+
+/**
+ * Makes command ids `{sender}_{timestamp_us}_{counter}`, unique per sender even within one microsecond.
+ *
+ * @example
+ * const next = commandIdGenerator("chatops");
+ * next(); // "chatops_1732600000000000_1"
+ */
+export function commandIdGenerator(senderId: string, nowUs: () => number = nowMicros): () => string {
+  let counter = 0;
+  return () => `${senderId}_${nowUs()}_${++counter}`;
+}
+
+const hrtimeOrigin = process.hrtime.bigint();
+const epochOriginUs = BigInt(Date.now()) * 1000n;
+
+/** Microseconds since the Unix epoch, monotonic within a process. */
+export function nowMicros(): number {
+  return Number(epochOriginUs + (process.hrtime.bigint() - hrtimeOrigin) / 1000n);
+}

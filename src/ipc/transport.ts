@@ -1,0 +1,62 @@
+import { mkdirSync, chmodSync } from "node:fs";
+import { join } from "node:path";
+
+/** A peer to hear: its id, and its publisher's address when it is not the ipc default. */
+export interface PeerSpec {
+  id: string;
+  /** `tcp://host:port` or `ipc://path`; default is the ipc command address under IPC_DIR. */
+  address?: string;
+}
+
+/** What a transport reports upward. One object, not an emitter: the hot path is a direct call. */
+export interface TransportHandlers {
+  /** One frame published by `peerId`, already filtered by this process's subscriptions. */
+  frame(frame: Buffer, peerId: string): void;
+  /** An XPUB subscription message: a subscriber (un)subscribed `topic` on this process's publisher. */
+  subscription(topic: string, subscribed: boolean): void;
+  /** The socket towards peer `peerId` connected or lost its connection. */
+  peerLink(peerId: string, up: boolean): void;
+}
+
+/**
+ * The byte-moving layer under the command system: one publisher bound at this process's command
+ * address, one subscription per heard peer. Implemented over ZeroMQ and in memory.
+ */
+export interface Transport {
+  readonly id: string;
+  /** Where this process publishes (its command address). */
+  readonly address: string;
+  setHandlers(handlers: TransportHandlers): void;
+  start(): Promise<void>;
+  publish(frame: Buffer): Promise<void>;
+  connect(peer: PeerSpec): void;
+  disconnect(peerId: string): void;
+  /** Closes everything; `lingerMs` lets queued frames leave first. */
+  close(options?: { lingerMs?: number }): Promise<void>;
+}
+
+/** `IPC_DIR/command`, where every process binds `{id}.ipc`. */
+export const commandDir = (ipcDir: string): string => join(ipcDir, "command");
+
+export const ipcAddress = (ipcDir: string, id: string): string => `ipc://${join(commandDir(ipcDir), `${id}.ipc`)}`;
+
+/** Creates IPC_DIR and IPC_DIR/command with mode 0700 (also tightening existing ones we own). */
+export function ensureIpcDir(ipcDir: string): string {
+  const dir = commandDir(ipcDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const d of [ipcDir, dir]) {
+    try {
+      chmodSync(d, 0o700);
+    } catch {
+      // Not ours (a shared parent): its owner decides its mode.
+    }
+  }
+  return dir;
+}
+
+/** Parses `mm1` or `mm1=tcp://host:port` (configuration and `connectToProcess`). */
+export function parsePeerSpec(spec: string): PeerSpec {
+  const eq = spec.indexOf("=");
+  if (eq < 0) return { id: spec.trim() };
+  return { id: spec.slice(0, eq).trim(), address: spec.slice(eq + 1).trim() };
+}

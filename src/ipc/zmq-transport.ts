@@ -1,0 +1,135 @@
+import * as zmq from "zeromq";
+import { silentLogger, type Logger } from "../log.ts";
+import { ipcAddress, ensureIpcDir, type PeerSpec, type Transport, type TransportHandlers } from "./transport.ts";
+import { subscriptionPrefixes } from "./ids.ts";
+import { IpcError } from "./errors.ts";
+
+export interface ZmqTransportOptions {
+  id: string;
+  ipcDir: string;
+  /** Bind here instead of the ipc command address (e.g. `tcp://0.0.0.0:7001`). */
+  bindAddress?: string;
+  logger?: Logger;
+  /** High-water marks: generous, since losing a command or an alert is worse than memory. */
+  highWaterMark?: number;
+}
+
+const noop: TransportHandlers = { frame() {}, subscription() {}, peerLink() {} };
+
+/**
+ * The ZeroMQ transport: an XPUB bound at the command address (so subscriptions reveal presence),
+ * one SUB per heard peer, one receive loop per socket.
+ *
+ * @example
+ * const t = new ZmqTransport({ id: "chatops", ipcDir: "/tmp/missionctl" });
+ * t.setHandlers({ frame: (f, peer) => ..., subscription: () => {}, peerLink: () => {} });
+ * await t.start();
+ * t.connect({ id: "mm1" });
+ */
+export class ZmqTransport implements Transport {
+  readonly id: string;
+  readonly address: string;
+  #handlers: TransportHandlers = noop;
+  #pub: zmq.XPublisher;
+  #subs = new Map<string, zmq.Subscriber>();
+  #sending: Promise<void> = Promise.resolve();
+  #log: Logger;
+  #closed = false;
+  #hwm: number;
+  #ipcDir: string;
+
+  constructor(options: ZmqTransportOptions) {
+    this.id = options.id;
+    this.#ipcDir = options.ipcDir;
+    this.address = options.bindAddress ?? ipcAddress(options.ipcDir, options.id);
+    this.#log = (options.logger ?? silentLogger).child({ module: "zmq" });
+    this.#hwm = options.highWaterMark ?? 100_000;
+    this.#pub = new zmq.XPublisher({
+      verbosity: "allSubsUnsubs",
+      sendHighWaterMark: this.#hwm,
+      linger: 0,
+    });
+  }
+
+  setHandlers(handlers: TransportHandlers): void {
+    this.#handlers = handlers;
+  }
+
+  async start(): Promise<void> {
+    if (this.address.startsWith("ipc://")) ensureIpcDir(this.#ipcDir);
+    await this.#pub.bind(this.address);
+    void this.#subscriptionLoop();
+  }
+
+  async #subscriptionLoop(): Promise<void> {
+    try {
+      for await (const [msg] of this.#pub) {
+        if (!msg || msg.length < 1) continue;
+        this.#handlers.subscription(msg.toString("latin1", 1), msg[0] === 1);
+      }
+    } catch (err) {
+      if (!this.#closed) this.#log.error({ err }, "publisher receive loop failed");
+    }
+  }
+
+  publish(frame: Buffer): Promise<void> {
+    if (this.#closed) return Promise.reject(new IpcError("CLOSED", "transport is closed"));
+    // zeromq.js allows one send in flight per socket: chain them, keep order.
+    const next = this.#sending.then(() => this.#pub.send(frame));
+    this.#sending = next.catch(() => {});
+    return next;
+  }
+
+  connect(peer: PeerSpec): void {
+    if (this.#closed || this.#subs.has(peer.id)) return;
+    const sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0 });
+    for (const prefix of subscriptionPrefixes(this.id)) sub.subscribe(prefix);
+    // The monitor must exist before connect(), or a fast connect's event is missed.
+    void this.#eventLoop(peer.id, sub);
+    sub.connect(peer.address ?? ipcAddress(this.#ipcDir, peer.id));
+    this.#subs.set(peer.id, sub);
+    void this.#receiveLoop(peer.id, sub);
+  }
+
+  async #receiveLoop(peerId: string, sub: zmq.Subscriber): Promise<void> {
+    try {
+      for await (const [frame] of sub) {
+        if (frame) this.#handlers.frame(frame, peerId);
+      }
+    } catch (err) {
+      if (!sub.closed) this.#log.error({ err, peer: peerId }, "subscriber receive loop failed");
+    }
+  }
+
+  async #eventLoop(peerId: string, sub: zmq.Subscriber): Promise<void> {
+    try {
+      for await (const event of sub.events) {
+        if (event.type === "connect") this.#handlers.peerLink(peerId, true);
+        else if (event.type === "disconnect") this.#handlers.peerLink(peerId, false);
+      }
+    } catch {
+      // The observer ends when the socket closes.
+    }
+  }
+
+  disconnect(peerId: string): void {
+    const sub = this.#subs.get(peerId);
+    if (!sub) return;
+    this.#subs.delete(peerId);
+    sub.close();
+  }
+
+  async close(options: { lingerMs?: number } = {}): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#sending;
+    for (const id of [...this.#subs.keys()]) this.disconnect(id);
+    const linger = options.lingerMs ?? 0;
+    if (linger > 0) {
+      // Let queued frames (a `stopped`, a last reply) leave before the socket goes.
+      this.#pub.linger = linger;
+      await new Promise((r) => setTimeout(r, Math.min(linger, 50)));
+    }
+    this.#pub.close();
+  }
+}
