@@ -1,6 +1,8 @@
+import type { EventEmitter } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PeerSpec, Transport, TransportHandlers } from "../src/ipc/transport.ts";
 
 /** A fresh IPC_DIR per test, short enough for the 107-byte ipc path limit. */
 export function tempIpcDir(): { dir: string; cleanup: () => void } {
@@ -21,3 +23,87 @@ export async function until(check: () => boolean, ms = 5000, what = "condition")
 export const flush = async (rounds = 5): Promise<void> => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 };
+
+/**
+ * A transport wrapper that records every frame in and out and can lose outgoing frames, for tests
+ * of re-sends and of the exact bytes on the wire.
+ */
+export class TapTransport implements Transport {
+  /** Frames handed up by the inner transport, copied, with the peer they came from. */
+  readonly received: { frame: Buffer; peer: string }[] = [];
+  /** Frames actually passed down to the inner transport (lost ones excluded), copied. */
+  readonly published: Buffer[] = [];
+  /** Frames this wrapper lost on purpose. */
+  readonly lost: Buffer[] = [];
+  /** Return true to lose the `index`-th (0-based) outgoing frame instead of publishing it. */
+  losePublish: (frame: Buffer, index: number) => boolean = () => false;
+  #publishes = 0;
+
+  constructor(readonly inner: Transport) {}
+
+  get id(): string {
+    return this.inner.id;
+  }
+
+  get address(): string {
+    return this.inner.address;
+  }
+
+  setHandlers(handlers: TransportHandlers): void {
+    this.inner.setHandlers({
+      ...handlers,
+      frame: (frame, peer) => {
+        this.received.push({ frame: Buffer.from(frame), peer });
+        handlers.frame(frame, peer);
+      },
+    });
+  }
+
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+
+  publish(frame: Buffer): Promise<void> {
+    const index = this.#publishes++;
+    if (this.losePublish(frame, index)) {
+      this.lost.push(Buffer.from(frame));
+      return Promise.resolve();
+    }
+    this.published.push(Buffer.from(frame));
+    return this.inner.publish(frame);
+  }
+
+  connect(peer: PeerSpec): void {
+    this.inner.connect(peer);
+  }
+
+  disconnect(peerId: string): void {
+    this.inner.disconnect(peerId);
+  }
+
+  close(options?: { lingerMs?: number }): Promise<void> {
+    return this.inner.close(options);
+  }
+}
+
+/** Resolves with the arguments of the first `event` whose arguments satisfy `match`; rejects after `ms`. */
+export function nextEvent<A extends unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  match: (...args: A) => boolean = () => true,
+  ms = 5000,
+): Promise<A> {
+  return new Promise((resolve, reject) => {
+    const listener = (...args: unknown[]) => {
+      if (!match(...(args as A))) return;
+      clearTimeout(timer);
+      emitter.off(event, listener);
+      resolve(args as A);
+    };
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out after ${ms} ms waiting for event "${event}"`));
+    }, ms);
+    emitter.on(event, listener);
+  });
+}

@@ -69,9 +69,11 @@ export function decodeFrame(frame: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTE
     error: new FrameError(reason, message),
   });
   if (frame.length > maxBytes) return fail("too_large", `frame of ${frame.length} bytes exceeds ${maxBytes}`);
-  if (frame.length < TOPIC_BYTES) return fail("too_short", `frame of ${frame.length} bytes has no full topic`);
+  if (frame.length < TOPIC_BYTES)
+    return fail("too_short", `frame of ${frame.length} bytes has no full topic`);
   const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.length);
-  const topic = buf.toString("latin1", 0, TOPIC_BYTES).trimEnd();
+  // Padding is spaces (0x20) only: trimEnd() would also accept tabs, newlines and 0xA0.
+  const topic = buf.toString("latin1", 0, TOPIC_BYTES).replace(/ +$/, "");
   let body: unknown;
   try {
     body = JSON.parse(buf.toString("utf8", TOPIC_BYTES));

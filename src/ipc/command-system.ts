@@ -16,7 +16,7 @@ import {
 import { Presence } from "./presence.ts";
 import { PendingRequest, type RequestOptions, type RequestResult } from "./request.ts";
 import { SeenCache } from "./seen-cache.ts";
-import { parsePeerSpec, type PeerSpec, type Transport } from "./transport.ts";
+import { type PeerSpec, parsePeerSpec, type Transport } from "./transport.ts";
 
 /** What a handler gets besides the command. */
 export interface HandlerContext {
@@ -29,7 +29,11 @@ export interface HandlerContext {
 export type CommandHandler = (
   command: IpcCommand,
   ctx: HandlerContext,
-) => Record<string, unknown> | undefined | void | Promise<Record<string, unknown> | undefined | void>;
+) => HandlerResult | Promise<HandlerResult>;
+
+/** What a handler returns: the ok reply's `result`, or nothing for an empty one. */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing are typed `void`.
+export type HandlerResult = Record<string, unknown> | undefined | void;
 
 export interface CommandSystemEvents {
   /** Every valid incoming command that is not a reply: commands and events (heartbeat, stopped, crash). */
@@ -121,7 +125,8 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   async stop(options: { lingerMs?: number } = {}): Promise<void> {
     if (this.#state === "stopped") return;
     this.#state = "stopped";
-    for (const p of [...this.#pending.values()]) p.abortWith(new IpcError("CLOSED", "command system stopped"));
+    for (const p of [...this.#pending.values()])
+      p.abortWith(new IpcError("CLOSED", "command system stopped"));
     await this.transport.close(options);
   }
 
@@ -154,6 +159,29 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     return this.presence.has(id) && this.#links.has(id);
   }
 
+  /**
+   * Resolves once every id is reachable (the slow joiner has joined), or after `ms`, with the ids
+   * still unreachable. Event-driven: no polling.
+   */
+  waitUntilReachable(ids: string[], ms: number): Promise<string[]> {
+    const missing = () => ids.filter((id) => !this.isReachable(id));
+    return new Promise((resolve) => {
+      const check = () => {
+        if (missing().length === 0) done();
+      };
+      const timer = this.#clock.setTimeout(() => done(), ms);
+      const done = () => {
+        this.#clock.clearTimeout(timer);
+        this.off("connected", check);
+        this.off("link", check);
+        resolve(missing());
+      };
+      this.on("connected", check);
+      this.on("link", check);
+      check();
+    });
+  }
+
   registerHandler(commandType: string, handler: CommandHandler): void {
     assertCommandType(commandType);
     if (commandType === "reply") throw new IpcError("INVALID_ID", "replies are correlated, not handled");
@@ -161,9 +189,13 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   }
 
   /** Publishes one command and returns it; no reply is awaited. */
-  async sendCommand(targetId: string, commandType: string, payload: Record<string, unknown> = {}): Promise<IpcCommand> {
+  async sendCommand(
+    targetId: string,
+    commandType: string,
+    payload: Record<string, unknown> = {},
+  ): Promise<IpcCommand> {
     const command = this.#build(targetId, commandType, payload);
-    await this.#publish(encodeFrame(command));
+    await this.#publish(this.#encode(command));
     return command;
   }
 
@@ -182,9 +214,17 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     payload: Record<string, unknown> = {},
     options: RequestOptions = {},
   ): Promise<RequestResult> {
-    if (this.#state !== "started") return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
-    const command = this.#build(targetId, commandType, payload);
-    const frame = encodeFrame(command);
+    if (this.#state !== "started")
+      return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
+    let command: IpcCommand;
+    let frame: Buffer;
+    try {
+      command = this.#build(targetId, commandType, payload);
+      frame = this.#encode(command);
+    } catch (err) {
+      // Like sendCommand: a bad id or a topic over 64 bytes rejects the promise, never throws synchronously.
+      return Promise.reject(err);
+    }
     const pending = new PendingRequest(
       command,
       frame,
@@ -220,8 +260,26 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     };
   }
 
+  /**
+   * Encodes a command we send, refusing a frame over the size limit: receivers drop those (DESIGN §2),
+   * so it would only be re-sent until the requester's timeout. An oversized handler result thus
+   * becomes an error reply instead of silence.
+   */
+  #encode(command: IpcCommand): Buffer {
+    const frame = encodeFrame(command);
+    if (frame.length > this.#maxFrameBytes) {
+      throw new IpcError(
+        "INVALID_COMMAND",
+        `${command.command_type} frame of ${frame.length} bytes exceeds the ${this.#maxFrameBytes}-byte limit`,
+        { commandId: command.command_id },
+      );
+    }
+    return frame;
+  }
+
   #publish(frame: Buffer): Promise<void> {
-    if (this.#state !== "started") return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
+    if (this.#state !== "started")
+      return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
     return this.transport.publish(frame);
   }
 
@@ -236,6 +294,11 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     if (command.command_type === "reply") {
       const reply = readReply(command);
       if (reply) this.#pending.get(reply.reply_to)?.onReply(command.sender_id, reply, command);
+      return;
+    }
+    // A re-sent command we already executed is answered from the cache, not seen again as new.
+    if (this.seen.get(command.command_id)) {
+      void this.#execute(command, () => undefined);
       return;
     }
     this.emit("message", command, peer);
@@ -260,7 +323,7 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     const entry = this.seen.add(command.command_id);
     const log = this.#log.child({ cmd: command.command_type, commandId: command.command_id });
     const reply = async (status: "accepted" | "ok" | "error", extra: Record<string, unknown>) => {
-      const frame = encodeFrame(
+      const frame = this.#encode(
         this.#build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
       );
       entry.lastReply = frame;
@@ -281,7 +344,9 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       log.debug({ err }, "handler failed");
-      await reply("error", { error: message }).catch((e) => log.warn({ err: e }, "could not send error reply"));
+      await reply("error", { error: message }).catch((e) =>
+        log.warn({ err: e }, "could not send error reply"),
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
-import type { Logger } from "../log.ts";
 import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
 import type { DropReason, FrameError } from "./errors.ts";
 
 /**

@@ -103,7 +103,10 @@ export class PendingRequest {
 
   start(): void {
     const { signal } = this.options;
-    if (signal?.aborted) return this.#fail(new IpcError("ABORTED", "request aborted", { reason: signal.reason }));
+    if (signal?.aborted) {
+      this.#fail(new IpcError("ABORTED", "request aborted", { reason: signal.reason }));
+      return;
+    }
     if (signal) {
       this.#abort = () => this.#fail(new IpcError("ABORTED", "request aborted", { reason: signal.reason }));
       signal.addEventListener("abort", this.#abort, { once: true });
@@ -150,7 +153,8 @@ export class PendingRequest {
     }
     this.#publish();
     this.options.onSent?.(this.command, [...this.#expected]);
-    if (this.#expected.size === 0) this.#timer(this.options.emptyGroupWaitMs ?? 300, () => this.#finish(false));
+    if (this.#expected.size === 0)
+      this.#timer(this.options.emptyGroupWaitMs ?? 300, () => this.#finish(false));
     else this.#scheduleResend();
   }
 
@@ -211,7 +215,8 @@ export class PendingRequest {
       acceptedOnly: [...this.#accepted].filter((id) => !terminal.has(id)).sort(),
       missing: this.#missing,
       sends: this.#sends,
-      ok: unicastAnswered && this.#missing.size === 0 && [...terminal.values()].every((r) => r.status === "ok"),
+      ok:
+        unicastAnswered && this.#missing.size === 0 && [...terminal.values()].every((r) => r.status === "ok"),
     };
     this.#cleanup();
     this.#resolve(result);

@@ -1,4 +1,4 @@
-import { mkdirSync, chmodSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** A peer to hear: its id, and its publisher's address when it is not the ipc default. */
@@ -38,7 +38,8 @@ export interface Transport {
 /** `IPC_DIR/command`, where every process binds `{id}.ipc`. */
 export const commandDir = (ipcDir: string): string => join(ipcDir, "command");
 
-export const ipcAddress = (ipcDir: string, id: string): string => `ipc://${join(commandDir(ipcDir), `${id}.ipc`)}`;
+export const ipcAddress = (ipcDir: string, id: string): string =>
+  `ipc://${join(commandDir(ipcDir), `${id}.ipc`)}`;
 
 /** Creates IPC_DIR and IPC_DIR/command with mode 0700 (also tightening existing ones we own). */
 export function ensureIpcDir(ipcDir: string): string {

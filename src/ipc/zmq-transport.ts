@@ -1,8 +1,14 @@
 import * as zmq from "zeromq";
-import { silentLogger, type Logger } from "../log.ts";
-import { ipcAddress, ensureIpcDir, type PeerSpec, type Transport, type TransportHandlers } from "./transport.ts";
-import { subscriptionPrefixes } from "./ids.ts";
+import { type Logger, silentLogger } from "../log.ts";
 import { IpcError } from "./errors.ts";
+import { subscriptionPrefixes } from "./ids.ts";
+import {
+  ensureIpcDir,
+  ipcAddress,
+  type PeerSpec,
+  type Transport,
+  type TransportHandlers,
+} from "./transport.ts";
 
 export interface ZmqTransportOptions {
   id: string;
@@ -82,7 +88,9 @@ export class ZmqTransport implements Transport {
 
   connect(peer: PeerSpec): void {
     if (this.#closed || this.#subs.has(peer.id)) return;
-    const sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0 });
+    // Reconnect backoff to 500 ms: an absent peer (the usual `cli`) costs a sleeping process
+    // little CPU, and a peer that (re)starts is still heard well within the 1 s of DESIGN §2.
+    const sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0, reconnectMaxInterval: 500 });
     for (const prefix of subscriptionPrefixes(this.id)) sub.subscribe(prefix);
     // The monitor must exist before connect(), or a fast connect's event is missed.
     void this.#eventLoop(peer.id, sub);
