@@ -1,0 +1,161 @@
+/**
+ * `missionctl strategy <id>` (DESIGN §6): a demo strategy process on the runtime. Its step simulates
+ * `--step-ms` of work that exit_now cuts short; the demo and the integration tests run it.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../config.ts";
+import { isProcessId, parsePeerSpec } from "../ipc/index.ts";
+import { createLogger } from "../log.ts";
+import { UsageError } from "./errors.ts";
+import { DEFAULT_HEAR } from "./options.ts";
+import { runStrategy } from "./run.ts";
+
+export const STRATEGY_USAGE = `Usage: missionctl strategy <id> [--step-ms N] [--interval-ms N] [--heartbeat-ms N] [--hear ids]
+
+Runs a demo strategy process: step (simulated work), sleep, step, ... It answers ping, status,
+finish_and_exit, exit_now, pause, resume and wake at any moment, publishes a heartbeat every
+--heartbeat-ms, and \`stopped\` before a planned exit (also on SIGTERM / SIGINT; a second signal
+aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
+
+  <id>              process id: letters, digits, _ and -, at most 40
+  --step-ms N       simulated work per step, in ms (default ${1000})
+  --interval-ms N   sleep between steps, in ms (default ${10_000})
+  --heartbeat-ms N  heartbeat interval, in ms (default ${5000})
+  --hear ids        comma-separated processes to take commands from, id or id=tcp://host:port
+                    (default ${DEFAULT_HEAR.join(",")})
+
+Environment: MISSIONCTL_IPC_DIR (default /tmp/missionctl), LOG_LEVEL (default info); logs are pino
+JSON lines on stdout. Exit codes: 0 after a planned exit, 1 after a crash, 2 on bad usage.`;
+
+/** The parsed command line. */
+export interface StrategyArgs {
+  id: string;
+  stepMs: number;
+  intervalMs: number;
+  heartbeatMs: number;
+  hear: string[];
+}
+
+/** What the strategy command takes from the environment. */
+export interface StrategyEnv {
+  ipcDir: string;
+  logLevel: string;
+}
+
+/**
+ * Reads MISSIONCTL_IPC_DIR and LOG_LEVEL through the project configuration (src/config.ts: zod over
+ * the environment and `.env`, DESIGN §5). Throws ConfigError with one line per bad value.
+ *
+ * @example
+ * strategyEnv({ MISSIONCTL_IPC_DIR: "/tmp/x" }).ipcDir; // "/tmp/x"
+ */
+export function strategyEnv(env: NodeJS.ProcessEnv = process.env): StrategyEnv {
+  const config = loadConfig(env);
+  return { ipcDir: config.MISSIONCTL_IPC_DIR, logLevel: config.LOG_LEVEL };
+}
+
+const ms = (flag: string, raw: string | undefined, fallback: number, min: number): number => {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+    throw new UsageError(
+      `${flag} takes ${min > 0 ? "a positive" : "a non-negative"} integer (ms), not ${JSON.stringify(raw)}`,
+    );
+  }
+  return n;
+};
+
+/**
+ * Parses `<id> [--step-ms N] [--interval-ms N] [--heartbeat-ms N] [--hear ids]`; "help" for --help.
+ * Throws {@link UsageError} on anything else.
+ *
+ * @example
+ * parseStrategyArgs(["mm1", "--interval-ms", "60000"]); // { id: "mm1", intervalMs: 60000, ... }
+ */
+export function parseStrategyArgs(args: string[]): StrategyArgs | "help" {
+  let parsed: ReturnType<typeof parseWith>;
+  try {
+    parsed = parseWith(args);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  const [id, ...extra] = positionals;
+  if (id === undefined) throw new UsageError("missing <id>");
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!isProcessId(id))
+    throw new UsageError(`invalid id ${JSON.stringify(id)}: letters, digits, _ and -, at most 40`);
+  const hear = values.hear === undefined ? [...DEFAULT_HEAR] : values.hear.split(",").map((s) => s.trim());
+  for (const spec of hear) {
+    if (!isProcessId(parsePeerSpec(spec).id))
+      throw new UsageError(`--hear: invalid process id ${JSON.stringify(spec)}`);
+  }
+  return {
+    id,
+    stepMs: ms("--step-ms", values["step-ms"], 1000, 0),
+    intervalMs: ms("--interval-ms", values["interval-ms"], 10_000, 0),
+    heartbeatMs: ms("--heartbeat-ms", values["heartbeat-ms"], 5000, 1),
+    hear,
+  };
+}
+
+function parseWith(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      "step-ms": { type: "string" },
+      "interval-ms": { type: "string" },
+      "heartbeat-ms": { type: "string" },
+      hear: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+/**
+ * `missionctl strategy`: resolves to the exit code (0 planned exit, 1 crash, 2 bad usage). The process
+ * ends by itself once the strategy has stopped: every timer, socket and listener is closed by then.
+ *
+ * @example
+ * process.exitCode = await runStrategyCommand(["mm1", "--step-ms", "500", "--interval-ms", "5000"]);
+ */
+export async function runStrategyCommand(args: string[]): Promise<number> {
+  let parsed: StrategyArgs | "help";
+  let env: StrategyEnv;
+  try {
+    parsed = parseStrategyArgs(args);
+    if (parsed === "help") {
+      console.log(STRATEGY_USAGE);
+      return 0;
+    }
+    env = strategyEnv();
+  } catch (err) {
+    if (err instanceof UsageError) console.error(`missionctl strategy: ${err.message}\n\n${STRATEGY_USAGE}`);
+    else if (err instanceof ConfigError) console.error(`missionctl strategy: ${err.message}`);
+    else throw err;
+    return 2;
+  }
+  const { id, stepMs, intervalMs, heartbeatMs, hear } = parsed;
+  const logger = createLogger({ level: env.logLevel, name: "missionctl" });
+  const strategy = runStrategy(
+    {
+      id,
+      intervalMs,
+      step: async (ctx) => {
+        ctx.log.info("step started");
+        try {
+          await ctx.delay(stepMs);
+        } catch (err) {
+          ctx.log.info("step aborted");
+          throw err;
+        }
+        ctx.log.info("step finished");
+      },
+    },
+    { ipcDir: env.ipcDir, hear, heartbeatMs, logger },
+  );
+  return strategy.done;
+}

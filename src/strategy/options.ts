@@ -1,0 +1,71 @@
+import type { Clock } from "../clock.ts";
+import { IpcCommandSystem, isProcessId, parsePeerSpec, ZmqTransport } from "../ipc/index.ts";
+import type { Logger } from "../log.ts";
+import { StrategyError } from "./errors.ts";
+import type { RuntimeOptions, StrategyDefinition } from "./types.ts";
+
+/** Default IPC_DIR (DESIGN §5); the runtime reads no environment, its caller passes `ipcDir`. */
+export const DEFAULT_IPC_DIR = "/tmp/missionctl";
+/** Whom a strategy hears by default (DESIGN §4): the bot and the command-line sender. */
+export const DEFAULT_HEAR: readonly string[] = ["chatops", "cli"];
+
+/**
+ * The strategy's command system: `options.ipc` as given, else one over `options.transport`, else
+ * over ZeroMQ ipc under `options.ipcDir`.
+ *
+ * @example
+ * const ipc = createStrategyIpc("mm1", { transport: new MemoryTransport(hub, "mm1") }, clock, logger);
+ */
+export function createStrategyIpc(
+  id: string,
+  options: RuntimeOptions,
+  clock: Clock,
+  logger: Logger,
+): IpcCommandSystem {
+  const ipc =
+    options.ipc ??
+    new IpcCommandSystem({
+      id,
+      logger,
+      clock,
+      transport:
+        options.transport ?? new ZmqTransport({ id, ipcDir: options.ipcDir ?? DEFAULT_IPC_DIR, logger }),
+    });
+  if (ipc.id !== id)
+    throw new StrategyError("INVALID_OPTIONS", `ipc id "${ipc.id}" is not the strategy id "${id}"`);
+  return ipc;
+}
+
+/**
+ * Checks a definition and its options before anything is bound; throws `INVALID_OPTIONS`.
+ *
+ * @example
+ * validateStrategy({ id: "mm1", intervalMs: 1000, step: () => {} }, {}); // ok
+ */
+export function validateStrategy(def: StrategyDefinition, options: RuntimeOptions): void {
+  const bad = (message: string): never => {
+    throw new StrategyError("INVALID_OPTIONS", message);
+  };
+  if (typeof def.id !== "string" || !isProcessId(def.id))
+    bad(`invalid strategy id ${JSON.stringify(def.id)}`);
+  if (typeof def.step !== "function") bad("step must be a function");
+  const nonNegative = (name: string, v: number | undefined, positive = false) => {
+    if (v === undefined) return;
+    if (!Number.isFinite(v) || v < 0 || (positive && v === 0))
+      bad(`${name} must be a ${positive ? "positive" : "non-negative"} number of ms`);
+  };
+  nonNegative("intervalMs", def.intervalMs);
+  if (def.intervalMs === undefined) bad("intervalMs is required");
+  nonNegative("heartbeatMs", options.heartbeatMs, true);
+  nonNegative("abortGraceMs", options.abortGraceMs);
+  nonNegative("lingerMs", options.lingerMs);
+  for (const peer of options.hear ?? []) {
+    if (!isProcessId(parsePeerSpec(peer).id)) bad(`invalid process id to hear: ${JSON.stringify(peer)}`);
+  }
+}
+
+/** The message of anything thrown. */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** `{ stack }` when the thrown value has one, for `crash` payloads. */
+export const stackOf = (err: unknown): { stack?: string } =>
+  err instanceof Error && err.stack ? { stack: err.stack } : {};

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import {
+  parseStrategyArgs,
+  runStrategyCommand,
+  STRATEGY_USAGE,
+  strategyEnv,
+} from "../../src/strategy/main.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("parseStrategyArgs", () => {
+  it("takes the id and the DESIGN §6 flags, with defaults", () => {
+    expect(parseStrategyArgs(["mm1"])).toEqual({
+      id: "mm1",
+      stepMs: 1000,
+      intervalMs: 10_000,
+      heartbeatMs: 5000,
+      hear: ["chatops", "cli"],
+    });
+    expect(
+      parseStrategyArgs([
+        "mm-2",
+        "--step-ms",
+        "0",
+        "--interval-ms=600000",
+        "--heartbeat-ms",
+        "250",
+        "--hear",
+        "bot,cli",
+      ]),
+    ).toEqual({ id: "mm-2", stepMs: 0, intervalMs: 600_000, heartbeatMs: 250, hear: ["bot", "cli"] });
+    expect(parseStrategyArgs(["--help"])).toBe("help");
+  });
+
+  it.each([
+    [[], /missing <id>/],
+    [["mm.1"], /invalid id "mm.1"/],
+    [["mm*"], /invalid id/],
+    [["mm1", "--step-ms", "fast"], /--step-ms takes a non-negative integer/],
+    [["mm1", "--interval-ms", "-5"], /--interval-ms/],
+    [["mm1", "--heartbeat-ms", "0"], /--heartbeat-ms takes a positive integer/],
+    [["mm1", "--interval-ms", "1e3"], /--interval-ms/],
+    [["mm1", "--hear", "a b"], /--hear: invalid process id/],
+    [["mm1", "--bogus"], /bogus/],
+    [["mm1", "extra"], /unexpected argument "extra"/],
+  ])("refuses %j", (args, message) => {
+    expect(() => parseStrategyArgs(args as string[])).toThrow(expect.objectContaining({ code: "USAGE" }));
+    expect(() => parseStrategyArgs(args as string[])).toThrow(message as RegExp);
+  });
+});
+
+describe("runStrategyCommand", () => {
+  it("exits 2 with a clear message on bad usage", async () => {
+    const err = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(await runStrategyCommand(["bad id"])).toBe(2);
+    expect(err.mock.calls[0]?.[0]).toMatch(/^missionctl strategy: invalid id "bad id"/);
+    expect(await runStrategyCommand(["mm1", "--step-ms", "x"])).toBe(2);
+  });
+
+  it("--help prints the usage, which names every flag, and exits 0", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    expect(await runStrategyCommand(["--help"])).toBe(0);
+    expect(log).toHaveBeenCalledWith(STRATEGY_USAGE);
+    for (const flag of [
+      "--step-ms",
+      "--interval-ms",
+      "--heartbeat-ms",
+      "--hear",
+      "MISSIONCTL_IPC_DIR",
+      "LOG_LEVEL",
+    ]) {
+      expect(STRATEGY_USAGE).toContain(flag);
+    }
+  });
+
+  it("reads MISSIONCTL_IPC_DIR and LOG_LEVEL from the configuration", () => {
+    expect(strategyEnv({ MISSIONCTL_IPC_DIR: "/tmp/x", LOG_LEVEL: "debug" })).toEqual({
+      ipcDir: "/tmp/x",
+      logLevel: "debug",
+    });
+  });
+});

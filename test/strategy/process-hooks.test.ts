@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { installProcessHooks } from "../../src/strategy/process-hooks.ts";
+import { FakeProcess } from "./harness.ts";
+
+describe("installProcessHooks", () => {
+  it("counts signals, forwards uncaught errors, and removes exactly its listeners", () => {
+    const proc = new FakeProcess();
+    const other = () => {};
+    proc.on("SIGTERM", other);
+    const seen: string[] = [];
+    const unhook = installProcessHooks(proc, {
+      signal: (name, count) => seen.push(`${name}:${count}`),
+      uncaught: (err) => seen.push(`uncaught:${(err as Error).message}`),
+    });
+    proc.emit("SIGTERM");
+    proc.emit("SIGINT");
+    proc.emit("uncaughtException", new Error("x"));
+    expect(seen).toEqual(["SIGTERM:1", "SIGINT:2", "uncaught:x"]);
+    unhook();
+    unhook();
+    expect(proc.listenerCount("SIGTERM")).toBe(1);
+    expect(proc.hookCount()).toBe(1);
+  });
+});
