@@ -3,7 +3,10 @@
  * The implementation lives beside this file.
  */
 
-/** Liveness of one process as the monitor sees it from outside. */
+/**
+ * Liveness of one process as the monitor sees it from outside. Muting is an overlay, not a state:
+ * a muted process keeps its liveness state and shows `mutedUntil`.
+ */
 export type LivenessState = "unknown" | "up" | "silent" | "down" | "stopped";
 
 export interface ProcessView {
@@ -19,6 +22,8 @@ export interface ProcessView {
   heartbeatIntervalMs?: number;
   /** Epoch ms until which alerts for this process are muted. */
   mutedUntil?: number;
+  /** The pid from its last heartbeat. */
+  pid?: number;
 }
 
 export type IncidentKind = "crashed" | "disconnected" | "silent";
@@ -30,6 +35,10 @@ export interface Incident {
   detail?: string;
   /** How many alerts were sent for it (first + repeats). */
   alerts: number;
+  /** The process is flapping: per-transition alerts are folded into one summary. */
+  flapping?: boolean;
+  /** Alerts for it are muted right now (it is still tracked). */
+  muted?: boolean;
 }
 
 export interface Mute {

@@ -1,0 +1,260 @@
+import type { Clock, TimerHandle } from "../clock.ts";
+import type { LifecycleBus } from "../events.ts";
+import { targetMatches } from "../ipc/ids.ts";
+import type { Logger } from "../log.ts";
+import type { LivenessSink } from "./liveness.ts";
+import type { MuteTable } from "./mutes.ts";
+import {
+  alertText,
+  flappingText,
+  formatDuration,
+  infoText,
+  repeatText,
+  resolvedText,
+  stillFlappingText,
+} from "./texts.ts";
+import type { Incident, IncidentKind, Mute } from "./types.ts";
+
+/** Incident openings within the flap window that make a process "flapping". */
+export const FLAP_THRESHOLD = 3;
+
+export interface IncidentBookOptions {
+  bus: LifecycleBus;
+  clock: Clock;
+  log: Logger;
+  mutes: MuteTable;
+  alertRepeatMs: number;
+  flapWindowMs: number;
+  flapThreshold?: number;
+}
+
+interface OpenIncident extends Incident {
+  text: string;
+}
+
+interface Flap {
+  since: number;
+  count: number;
+  lastKind: IncidentKind;
+  /** Fires after flapWindowMs without a transition: the process is stable again. */
+  stableTimer: TimerHandle;
+  /** The summary reached the bus (it is held back while muted). */
+  announced: boolean;
+}
+
+interface Entry {
+  id: string;
+  incident?: OpenIncident;
+  /** Epoch ms of recent incident openings (healthy → unhealthy), within the flap window. */
+  openings: number[];
+  flap?: Flap;
+  repeatTimer?: TimerHandle;
+}
+
+/**
+ * The alert policy on top of the liveness state machine: one alert per incident, a repeat every
+ * `alertRepeatMs` while unresolved and unmuted, mutes, and flapping folded into one message.
+ *
+ * Flapping rule: when the FLAP_THRESHOLD-th (3rd) incident opens within `flapWindowMs` of the first,
+ * one summary alert goes out instead ("🟠 mm1 disconnected (flapping: 3 incidents within 1 min; …)",
+ * with the current state word); further openings and recoveries are folded (tracked, not sent) until
+ * the process has had no transition for `flapWindowMs`. Then: a `resolved` notice if it is healthy,
+ * or the alert of its current incident if it settled unhealthy. While flapping, the repeat timer
+ * sends "still flapping" every `alertRepeatMs`.
+ *
+ * @example
+ * const book = new IncidentBook({ bus, clock, log, mutes, alertRepeatMs: 1_800_000, flapWindowMs: 60_000 });
+ * book.incident("mm1", "crashed", "Error: boom"); // bus "alert": "🔴 mm1 crashed: Error: boom"
+ * book.recovered("mm1", "connected again");         // bus "alert.resolved"
+ */
+export class IncidentBook implements LivenessSink {
+  readonly #entries = new Map<string, Entry>();
+  readonly #o: IncidentBookOptions;
+  readonly #threshold: number;
+
+  constructor(options: IncidentBookOptions) {
+    this.#o = options;
+    this.#threshold = options.flapThreshold ?? FLAP_THRESHOLD;
+  }
+
+  incident(id: string, kind: IncidentKind, detail: string): void {
+    const now = this.#o.clock.now();
+    const e = this.#entry(id);
+    const replacing = e.incident !== undefined;
+    if (e.incident?.kind === kind) return; // one alert per incident
+    const incident: OpenIncident = {
+      id,
+      kind,
+      since: now,
+      detail,
+      alerts: 0,
+      text: alertText(id, kind, detail),
+    };
+    e.incident = incident;
+    this.#o.log.warn({ peer: id, kind, detail, replacing }, "incident");
+    if (!replacing) {
+      e.openings = e.openings.filter((t) => now - t < this.#o.flapWindowMs);
+      e.openings.push(now);
+    }
+    if (e.flap) {
+      e.flap.count += replacing ? 0 : 1;
+      e.flap.lastKind = kind;
+      this.#restartStable(e);
+      return;
+    }
+    if (!replacing && e.openings.length >= this.#threshold) {
+      e.flap = {
+        since: e.openings[0] ?? now,
+        count: e.openings.length,
+        lastKind: kind,
+        stableTimer: this.#stableTimer(e),
+        announced: false,
+      };
+      this.#o.log.warn({ peer: id, count: e.flap.count }, "flapping: folding further transitions");
+      e.flap.announced = this.#alert(e, flappingText(id, kind, e.flap.count, this.#o.flapWindowMs), false);
+      this.#armRepeat(e);
+      return;
+    }
+    this.#alert(e, incident.text, false);
+    this.#armRepeat(e);
+  }
+
+  recovered(id: string, how: string): void {
+    const e = this.#entries.get(id);
+    const incident = e?.incident;
+    if (!e || !incident) return;
+    e.incident = undefined;
+    this.#o.log.info({ peer: id, kind: incident.kind, how, alerts: incident.alerts }, "incident resolved");
+    if (e.flap) {
+      this.#restartStable(e);
+      return;
+    }
+    this.#clearRepeat(e);
+    // An incident nobody was told about (muted all along) ends quietly; an announced one gets closure.
+    if (incident.alerts > 0) {
+      this.#o.bus.emit("alert.resolved", { processId: id, kind: incident.kind, text: resolvedText(id, how) });
+    }
+  }
+
+  info(id: string, text: string): void {
+    this.#o.log.info({ peer: id }, text);
+    this.#o.bus.emit("info", { processId: id, text });
+  }
+
+  /** A mute ran out: incidents it kept quiet and that are still open are announced now. */
+  muteExpired(mute: Mute): void {
+    this.info(mute.target, infoText.muteExpired(mute.target));
+    for (const e of this.#entries.values()) {
+      if (!targetMatches(mute.target, e.id) || this.#o.mutes.isMuted(e.id)) continue;
+      if (e.flap && !e.flap.announced && e.incident) {
+        const text = flappingText(e.id, e.flap.lastKind, e.flap.count, this.#o.flapWindowMs);
+        e.flap.announced = this.#alert(e, text, false);
+      } else if (!e.flap && e.incident && e.incident.alerts === 0) {
+        this.#alert(e, e.incident.text, false);
+        this.#armRepeat(e);
+      }
+    }
+  }
+
+  /** Open incidents, oldest first. */
+  list(): Incident[] {
+    const out: Incident[] = [];
+    for (const e of this.#entries.values()) {
+      if (!e.incident) continue;
+      const { text: _text, ...incident } = e.incident;
+      out.push({ ...incident, ...(e.flap ? { flapping: true } : {}), muted: this.#o.mutes.isMuted(e.id) });
+    }
+    return out.sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
+  }
+
+  isFlapping(id: string): boolean {
+    return this.#entries.get(id)?.flap !== undefined;
+  }
+
+  clear(): void {
+    for (const e of this.#entries.values()) {
+      this.#clearRepeat(e);
+      if (e.flap) this.#o.clock.clearTimeout(e.flap.stableTimer);
+    }
+    this.#entries.clear();
+  }
+
+  #entry(id: string): Entry {
+    let e = this.#entries.get(id);
+    if (!e) {
+      e = { id, openings: [] };
+      this.#entries.set(id, e);
+    }
+    return e;
+  }
+
+  /** Emits an alert unless the process is muted; returns whether it went out. */
+  #alert(e: Entry, text: string, repeat: boolean): boolean {
+    const kind = e.incident?.kind ?? e.flap?.lastKind ?? "disconnected";
+    if (this.#o.mutes.isMuted(e.id)) {
+      this.#o.log.info({ peer: e.id, kind, repeat }, "alert suppressed (muted)");
+      return false;
+    }
+    if (e.incident) e.incident.alerts++;
+    this.#o.bus.emit("alert", { processId: e.id, kind, text, repeat });
+    return true;
+  }
+
+  #armRepeat(e: Entry): void {
+    this.#clearRepeat(e);
+    e.repeatTimer = this.#o.clock.setTimeout(() => this.#repeat(e), this.#o.alertRepeatMs);
+  }
+
+  #clearRepeat(e: Entry): void {
+    if (e.repeatTimer) this.#o.clock.clearTimeout(e.repeatTimer);
+    e.repeatTimer = undefined;
+  }
+
+  #repeat(e: Entry): void {
+    e.repeatTimer = undefined;
+    const now = this.#o.clock.now();
+    if (e.flap) {
+      const text = stillFlappingText(e.id, e.flap.lastKind, e.flap.count, now - e.flap.since);
+      e.flap.announced = this.#alert(e, text, e.flap.announced) || e.flap.announced;
+    } else if (e.incident) {
+      const first = e.incident.alerts === 0;
+      this.#alert(e, first ? e.incident.text : repeatText(e.incident.text, now - e.incident.since), !first);
+    } else {
+      return;
+    }
+    this.#armRepeat(e);
+  }
+
+  #stableTimer(e: Entry): TimerHandle {
+    return this.#o.clock.setTimeout(() => this.#stable(e), this.#o.flapWindowMs);
+  }
+
+  #restartStable(e: Entry): void {
+    if (!e.flap) return;
+    this.#o.clock.clearTimeout(e.flap.stableTimer);
+    e.flap.stableTimer = this.#stableTimer(e);
+  }
+
+  /** No transition for a whole flap window: unfold. */
+  #stable(e: Entry): void {
+    const flap = e.flap;
+    if (!flap) return;
+    e.flap = undefined;
+    e.openings = [];
+    this.#o.log.info({ peer: e.id, count: flap.count, healthy: !e.incident }, "flapping ended");
+    if (e.incident) {
+      if (e.incident.alerts === 0) this.#alert(e, e.incident.text, false);
+      this.#armRepeat(e);
+      return;
+    }
+    this.#clearRepeat(e);
+    if (flap.announced) {
+      const how = `stable for ${formatDuration(this.#o.flapWindowMs)} after flapping`;
+      this.#o.bus.emit("alert.resolved", {
+        processId: e.id,
+        kind: flap.lastKind,
+        text: resolvedText(e.id, how),
+      });
+    }
+  }
+}

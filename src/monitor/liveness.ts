@@ -1,0 +1,284 @@
+import type { Clock, TimerHandle } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import { formatDuration, infoText } from "./texts.ts";
+import type { IncidentKind, LivenessState, ProcessView } from "./types.ts";
+
+/** The heartbeat interval assumed until a process announces its own (DESIGN §4 default). */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5000;
+/** How long an {@link LivenessTracker.expectExit} stays valid. */
+export const EXPECT_EXIT_TTL_MS = 15 * 60_000;
+
+/** What the state machine reports; the alert policy (dedup, mutes, flapping, repeats) is the sink's. */
+export interface LivenessSink {
+  /** An incident began, or the open one changed kind (silent → disconnected). */
+  incident(id: string, kind: IncidentKind, detail: string): void;
+  /** The open incident of `id` ended; `how` completes "resolved: …". */
+  recovered(id: string, how: string): void;
+  /** A quiet line: a planned stop, a restart. */
+  info(id: string, text: string): void;
+}
+
+interface ProcessRecord {
+  id: string;
+  state: LivenessState;
+  strategyState?: string;
+  pid?: number;
+  /** XPUB presence: the process hears us. */
+  presence: boolean;
+  /** Our SUB link to it; undefined until an event or a heartbeat tells. */
+  link?: boolean;
+  lastHeartbeatAt?: number;
+  intervalMs?: number;
+  silenceTimer?: TimerHandle;
+  /** A loss signal arrived; waiting for a `stopped` that may travel on the other socket. */
+  settleTimer?: TimerHandle;
+  /** Why the process is down (`crashed` or `disconnected`). */
+  downKind?: IncidentKind;
+  /** The pid that announced its own end (stopped / crash): its late frames are not a comeback. */
+  endedPid?: number;
+}
+
+export interface LivenessTrackerOptions {
+  clock: Clock;
+  log: Logger;
+  sink: LivenessSink;
+  heartbeatGrace: number;
+  settleMs: number;
+  expectExitTtlMs?: number;
+}
+
+const isLive = (s: LivenessState): boolean => s === "unknown" || s === "up" || s === "silent";
+const connected = (r: ProcessRecord): boolean => r.presence || r.link === true;
+const posNumber = (v: unknown): number | undefined =>
+  typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+
+/**
+ * The per-process liveness state machine, fed by events, presence and the clock:
+ *
+ * - (first sight) → `unknown` on presence (connected, no heartbeat yet) or `up` on a heartbeat — no alert.
+ * - `unknown`/`up` → `silent` when no heartbeat came for grace × the announced interval.
+ * - `silent` → `up` on a heartbeat (resolved).
+ * - live → (loss of presence or link) → settle window → `stopped` if a `stopped` came or the exit was
+ *   expected, else `down` (disconnected). A `crash` event → `down` (crashed) at once.
+ * - `down` → `up` when the process is back (presence/link up, or a heartbeat while connected).
+ * - `stopped` → `up` when a new incarnation shows up (info line).
+ *
+ * @example
+ * const t = new LivenessTracker({ clock, log, sink, heartbeatGrace: 3, settleMs: 300 });
+ * t.heartbeat("mm1", { interval_ms: 5000, state: "sleeping", pid: 42 });
+ * t.presence("mm1", false); // 300 ms later: sink.incident("mm1", "disconnected", ...)
+ */
+export class LivenessTracker {
+  readonly #records = new Map<string, ProcessRecord>();
+  readonly #expected = new Map<string, number>();
+  readonly #o: LivenessTrackerOptions;
+
+  constructor(options: LivenessTrackerOptions) {
+    this.#o = options;
+  }
+
+  /** A `heartbeat` event: `{ state, pid, uptime_s, interval_ms, seq }`. */
+  heartbeat(id: string, payload: Record<string, unknown>): void {
+    const now = this.#o.clock.now();
+    const pid = posNumber(payload.pid);
+    let rec = this.#records.get(id);
+    if (!rec) {
+      rec = this.#create(id, "up");
+      this.#o.log.info({ peer: id, pid }, "learned process from its heartbeat");
+    }
+    // A heartbeat travelled on our SUB link, so it is up unless an event said otherwise since.
+    if (rec.link === undefined) rec.link = true;
+    if (rec.state === "stopped" || rec.state === "down") {
+      // A late frame of the incarnation that ended, or one that raced its own disconnect: no comeback.
+      if ((pid !== undefined && pid === rec.endedPid) || !connected(rec)) return;
+    }
+    const previousPid = rec.pid;
+    rec.lastHeartbeatAt = now;
+    rec.intervalMs = posNumber(payload.interval_ms) ?? rec.intervalMs;
+    rec.strategyState = str(payload.state) ?? rec.strategyState;
+    if (pid !== undefined) rec.pid = pid;
+    switch (rec.state) {
+      case "unknown":
+        rec.state = "up";
+        break;
+      case "up":
+        if (previousPid !== undefined && pid !== undefined && pid !== previousPid && !rec.settleTimer) {
+          this.#o.sink.info(id, infoText.restarted(id, previousPid, pid));
+        }
+        break;
+      case "silent":
+        rec.state = "up";
+        this.#o.sink.recovered(id, "heartbeats are back");
+        break;
+      case "down":
+        this.#comeBack(rec, "heartbeats are back", pid);
+        break;
+      case "stopped":
+        this.#comeBack(rec, "", pid);
+        break;
+    }
+    if (rec.state === "up" && !rec.settleTimer) this.#armSilence(rec);
+  }
+
+  /** A `stopped` event (planned exit): `{ reason, exit_code }`. */
+  stopped(id: string, payload: Record<string, unknown>): void {
+    const rec = this.#records.get(id) ?? this.#create(id, "unknown");
+    if (rec.state === "stopped") return;
+    if (rec.state === "down" && rec.downKind === "crashed") return;
+    const wasIncident = rec.state === "silent" || rec.state === "down";
+    this.#enterEnd(rec, "stopped");
+    this.#expected.delete(id);
+    const reason = str(payload.reason);
+    const code = typeof payload.exit_code === "number" ? payload.exit_code : undefined;
+    if (wasIncident) {
+      this.#o.sink.recovered(id, `it stopped as planned${reason ? ` (${reason})` : ""}`);
+    } else {
+      this.#o.sink.info(id, infoText.stopped(id, reason, code));
+    }
+  }
+
+  /** A `crash` event: `{ error, stack? }`. A crash is an alert even when the exit was expected. */
+  crash(id: string, payload: Record<string, unknown>): void {
+    const rec = this.#records.get(id) ?? this.#create(id, "unknown");
+    if (rec.state === "down" && rec.downKind === "crashed") return;
+    this.#enterEnd(rec, "down");
+    rec.downKind = "crashed";
+    this.#o.sink.incident(id, "crashed", str(payload.error) ?? "no error text");
+  }
+
+  /** XPUB presence of `id` changed. A first presence is learned silently. */
+  presence(id: string, up: boolean): void {
+    let rec = this.#records.get(id);
+    if (!rec) {
+      if (!up) return;
+      rec = this.#create(id, "unknown");
+      rec.presence = true;
+      this.#o.log.info({ peer: id }, "learned process from its presence");
+      return;
+    }
+    rec.presence = up;
+    if (up) this.#returned(rec, "presence");
+    else this.#lost(rec, "presence");
+  }
+
+  /** Our SUB link to `id` came up or went down. Links alone never make a process known. */
+  link(id: string, up: boolean): void {
+    const rec = this.#records.get(id);
+    if (!rec) return;
+    rec.link = up;
+    if (up) this.#returned(rec, "link");
+    else this.#lost(rec, "link");
+  }
+
+  /** The bot asked these processes to exit: their next disconnect is a planned stop. */
+  expectExit(ids: string[]): void {
+    const until = this.#o.clock.now() + (this.#o.expectExitTtlMs ?? EXPECT_EXIT_TTL_MS);
+    for (const id of ids) this.#expected.set(id, until);
+  }
+
+  /** Every known process, sorted by id (without mute information). */
+  views(): ProcessView[] {
+    return [...this.#records.values()]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((r) => ({
+        id: r.id,
+        state: r.state,
+        connected: connected(r),
+        ...(r.strategyState !== undefined ? { strategyState: r.strategyState } : {}),
+        ...(r.lastHeartbeatAt !== undefined ? { lastHeartbeatAt: r.lastHeartbeatAt } : {}),
+        ...(r.intervalMs !== undefined ? { heartbeatIntervalMs: r.intervalMs } : {}),
+        ...(r.pid !== undefined ? { pid: r.pid } : {}),
+      }));
+  }
+
+  /** Forgets everything and cancels every timer. */
+  clear(): void {
+    for (const rec of this.#records.values()) this.#clearTimers(rec);
+    this.#records.clear();
+    this.#expected.clear();
+  }
+
+  #create(id: string, state: LivenessState): ProcessRecord {
+    const rec: ProcessRecord = { id, state, presence: false };
+    this.#records.set(id, rec);
+    return rec;
+  }
+
+  #clearTimers(rec: ProcessRecord): void {
+    if (rec.silenceTimer) this.#o.clock.clearTimeout(rec.silenceTimer);
+    if (rec.settleTimer) this.#o.clock.clearTimeout(rec.settleTimer);
+    rec.silenceTimer = undefined;
+    rec.settleTimer = undefined;
+  }
+
+  /** The process announced its own end (stopped, crash): later frames from this pid are ignored. */
+  #enterEnd(rec: ProcessRecord, state: "stopped" | "down"): void {
+    this.#clearTimers(rec);
+    rec.state = state;
+    rec.downKind = undefined;
+    rec.endedPid = rec.pid;
+  }
+
+  #armSilence(rec: ProcessRecord): void {
+    if (rec.silenceTimer) this.#o.clock.clearTimeout(rec.silenceTimer);
+    const interval = rec.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    const graceMs = this.#o.heartbeatGrace * interval;
+    rec.silenceTimer = this.#o.clock.setTimeout(() => {
+      rec.silenceTimer = undefined;
+      if (rec.state !== "up" || rec.settleTimer) return;
+      rec.state = "silent";
+      const quiet = this.#o.clock.now() - (rec.lastHeartbeatAt ?? this.#o.clock.now());
+      this.#o.sink.incident(rec.id, "silent", `no heartbeat for ${formatDuration(Math.max(quiet, graceMs))}`);
+    }, graceMs);
+  }
+
+  /** Presence or link came back. */
+  #returned(rec: ProcessRecord, via: string): void {
+    if (rec.settleTimer) {
+      this.#o.clock.clearTimeout(rec.settleTimer);
+      rec.settleTimer = undefined;
+      this.#o.log.info({ peer: rec.id, via }, "connection blip: back within the settle window");
+      if (rec.state === "up") this.#armSilence(rec);
+      return;
+    }
+    if (rec.state === "down" || rec.state === "stopped") this.#comeBack(rec, "connected again", undefined);
+  }
+
+  /** A down or stopped process shows signs of a new life: a new incarnation, whose pid is `pid`. */
+  #comeBack(rec: ProcessRecord, how: string, pid: number | undefined): void {
+    const was = rec.state;
+    rec.state = "up";
+    rec.pid = pid;
+    rec.downKind = undefined;
+    rec.endedPid = undefined;
+    if (was === "down") this.#o.sink.recovered(rec.id, how);
+    else this.#o.sink.info(rec.id, infoText.backAfterStop(rec.id));
+    // A silence clock from the old announced interval: a new incarnation that never beats goes silent.
+    if (rec.intervalMs !== undefined) this.#armSilence(rec);
+  }
+
+  /** Presence or link went away: wait `settleMs` for a `stopped` before calling it unplanned. */
+  #lost(rec: ProcessRecord, via: string): void {
+    if (!isLive(rec.state) || rec.settleTimer) return;
+    this.#o.log.debug({ peer: rec.id, via }, "loss signal; settling");
+    rec.settleTimer = this.#o.clock.setTimeout(() => this.#settled(rec), this.#o.settleMs);
+  }
+
+  #settled(rec: ProcessRecord): void {
+    rec.settleTimer = undefined;
+    if (!isLive(rec.state)) return;
+    const now = this.#o.clock.now();
+    const expected = this.#expected.get(rec.id);
+    if (expected !== undefined && expected > now) {
+      this.#expected.delete(rec.id);
+      this.#enterEnd(rec, "stopped");
+      this.#o.sink.info(rec.id, infoText.exitedAsRequested(rec.id));
+      return;
+    }
+    this.#clearTimers(rec);
+    rec.state = "down";
+    rec.downKind = "disconnected";
+    this.#o.sink.incident(rec.id, "disconnected", "no stopped notice");
+  }
+}

@@ -1,0 +1,125 @@
+import { type Clock, systemClock } from "../clock.ts";
+import type { LifecycleBus, LifecycleEvents } from "../events.ts";
+import { type Logger, silentLogger } from "../log.ts";
+import { ChatQueue, type Outgoing, type SendFn } from "./chat-queue.ts";
+import { MonitorError } from "./errors.ts";
+
+export type { SendOptions } from "./chat-queue.ts";
+
+export interface AlertNotifierOptions {
+  bus: LifecycleBus;
+  /** MISSIONCTL_ALERT_CHATS. Duplicates are sent once. */
+  chats: number[];
+  /**
+   * ONE attempt at the Bot API (the notifier retries): e.g.
+   * `(chat, text, o) => bot.telegram.sendMessage(chat, text, { disable_notification: o?.silent })`.
+   */
+  send: SendFn;
+  logger?: Logger;
+  clock?: Clock;
+  /** Per chat; default 1000. */
+  maxQueue?: number;
+  /** First backoff after a 5xx / network error (default 500 ms), doubling up to maxDelayMs (30 s). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** An attempt still pending after this long is retried (default 60 s). */
+  sendTimeoutMs?: number;
+}
+
+export interface AlertNotifier {
+  /** Unsubscribes from the bus and drops what is still queued (logged). */
+  stop(): void;
+  /** Messages waiting (incl. in flight) for one chat, or for all chats. */
+  queueLength(chatId?: number): number;
+  /** Resolves once every queue is empty (or the notifier stopped). */
+  idle(): Promise<void>;
+}
+
+/**
+ * Delivers the lifecycle bus's `alert`, `alert.resolved` and `info` events to the alert chats,
+ * through one ordered, retrying, bounded queue per chat ({@link ChatQueue}). Info lines (planned
+ * stops, restarts, mute expiry) are delivered too, in the same order, but quietly: `send` gets
+ * `{ silent: true }` so the chat does not ring for them.
+ *
+ * @example
+ * const notifier = createAlertNotifier({
+ *   bus, chats: config.alertChats,
+ *   send: (chat, text, o) => telegram.sendMessage(chat, text, { disable_notification: o?.silent }),
+ * });
+ * // ... on shutdown:
+ * await notifier.idle(); notifier.stop();
+ */
+export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifier {
+  const { bus } = options;
+  const clock = options.clock ?? systemClock;
+  const log = (options.logger ?? silentLogger).child({ module: "notifier" });
+  const chats = [...new Set(options.chats)];
+  for (const chat of chats) {
+    if (!Number.isSafeInteger(chat))
+      throw new MonitorError("INVALID_OPTION", `invalid chat id ${chat}`, { chat });
+  }
+  const maxQueue = options.maxQueue ?? 1000;
+  if (!Number.isSafeInteger(maxQueue) || maxQueue < 1) {
+    throw new MonitorError("INVALID_OPTION", `maxQueue must be a positive integer, got ${maxQueue}`, {
+      maxQueue,
+    });
+  }
+  let waiters: (() => void)[] = [];
+  const isIdle = () => queues.every((q) => !q.busy);
+  const onIdle = () => {
+    if (!isIdle()) return;
+    const ready = waiters;
+    waiters = [];
+    for (const w of ready) w();
+  };
+  const queues = chats.map(
+    (chatId) =>
+      new ChatQueue(chatId, {
+        send: options.send,
+        clock,
+        log,
+        maxQueue,
+        baseDelayMs: options.baseDelayMs ?? 500,
+        maxDelayMs: options.maxDelayMs ?? 30_000,
+        sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
+        onIdle,
+      }),
+  );
+  if (queues.length === 0) log.warn("no alert chats configured: alerts are only logged");
+
+  const enqueue = (kind: Outgoing["kind"], processId: string, text: string): void => {
+    log.info({ kind, peer: processId, chats: queues.length }, text);
+    const item = { kind, text, enqueuedAt: clock.now() };
+    for (const q of queues) q.push({ ...item });
+  };
+  const onAlert = (e: LifecycleEvents["alert"][0]) => enqueue("alert", e.processId, e.text);
+  const onResolved = (e: LifecycleEvents["alert.resolved"][0]) => enqueue("resolved", e.processId, e.text);
+  const onInfo = (e: LifecycleEvents["info"][0]) => enqueue("info", e.processId, e.text);
+  bus.on("alert", onAlert);
+  bus.on("alert.resolved", onResolved);
+  bus.on("info", onInfo);
+  let stopped = false;
+
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bus.off("alert", onAlert);
+      bus.off("alert.resolved", onResolved);
+      bus.off("info", onInfo);
+      for (const q of queues) q.stop();
+      const ready = waiters;
+      waiters = [];
+      for (const w of ready) w();
+    },
+    queueLength(chatId?: number): number {
+      return queues
+        .filter((q) => chatId === undefined || q.chatId === chatId)
+        .reduce((n, q) => n + q.length, 0);
+    },
+    idle(): Promise<void> {
+      if (stopped || isIdle()) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}
