@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from "pino";
+import { prettyStream } from "./pretty-log.ts";
 
 export type { Logger } from "pino";
 
@@ -36,3 +37,12 @@ export function createLogger(
 
 /** A logger that writes nothing, for tests and library defaults. */
 export const silentLogger: Logger = pino({ level: "silent" });
+
+/**
+ * The logger of a command-line process: readable lines when stdout is a terminal, pino JSON
+ * otherwise (for log collectors).
+ */
+export function createProcessLogger(options: { level?: string; name?: string } = {}): Logger {
+  if (process.stdout.isTTY) return createLogger(options, prettyStream(process.stdout));
+  return createLogger(options);
+}

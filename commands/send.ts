@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { commandTypeArg, targetArg } from "../src/bot/args.ts";
+import { defineCommand } from "../src/bot/types.ts";
+import { compactJson } from "../src/bot/views.ts";
+
+/** The JSON after `<target> <command_type>`, taken from the raw text because it may hold spaces. */
+const payloadArg = z.string().transform((text, ctx): Record<string, unknown> => {
+  const json = text.replace(/^\S+\s+\S+\s*/, "").trim();
+  if (json === "" || /^\S+$/.test(text.trim())) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `the payload is not valid JSON: ${json.slice(0, 100)}` });
+    return z.NEVER;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    ctx.addIssue({ code: "custom", message: 'the payload must be a JSON object, like {"level": 2}' });
+    return z.NEVER;
+  }
+  return value as Record<string, unknown>;
+});
+
+/** /send <target> <command_type> [json]: any command type, for what has no chat command of its own. */
+export default defineCommand({
+  name: "send",
+  help: "Send any command type with a JSON payload (asks to confirm)",
+  usage: "/send <target> <command_type> [json]",
+  role: "operator",
+  // Raw commands can do anything: always confirmed.
+  confirm: () => true,
+  schema: z
+    .object({ args: z.array(z.string()), text: z.string() })
+    .superRefine((t, ctx) => {
+      if (t.args.length < 2) ctx.addIssue({ code: "custom", message: "missing <target> or <command_type>" });
+    })
+    .pipe(
+      z.object({
+        args: z.tuple(
+          [targetArg, commandTypeArg.refine((s) => s !== "reply", "replies cannot be sent")],
+          z.string(),
+        ),
+        text: payloadArg,
+      }),
+    )
+    .transform((t) => ({ target: t.args[0], commandType: t.args[1], payload: t.text })),
+  targets: (a) => [a.target],
+  handler: async (ctx, { target, commandType, payload }) => {
+    await ctx.track({
+      verb: `send ${commandType}`,
+      requests: [{ target, commandType, payload }],
+      describe: (r) => (r.result && Object.keys(r.result).length ? compactJson(r.result) : undefined),
+    });
+  },
+});

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { flagsArg, targetArg, wordsArg } from "../src/bot/args.ts";
+import { defineCommand } from "../src/bot/types.ts";
+
+/** /unmute <target>: removes the mutes set for exactly this target. */
+export default defineCommand({
+  name: "unmute",
+  help: "Unmute alerts for a target",
+  usage: "/unmute <target>",
+  role: "operator",
+  confirm: () => false,
+  schema: z
+    .object({ args: wordsArg(targetArg, 1, 1, "target"), flags: flagsArg({}), text: z.string() })
+    .transform((t) => ({ target: t.args[0] as string })),
+  targets: (a) => [a.target],
+  handler: async (ctx, { target }) => {
+    const removed = ctx.monitor.unmute(target);
+    await ctx.reply(removed > 0 ? `Alerts for ${target} are unmuted.` : `${target} was not muted.`);
+  },
+});

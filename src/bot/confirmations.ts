@@ -1,0 +1,130 @@
+/**
+ * Confirm / Cancel buttons for risky commands (DESIGN §7): only the requester may press them, and
+ * they expire after a while (60 s by default, on the injected clock).
+ */
+import { randomBytes } from "node:crypto";
+import type { Clock, TimerHandle } from "../clock.ts";
+import type { Logger } from "../log.ts";
+import type { ChatApi } from "./chat.ts";
+import { formatDuration } from "./format.ts";
+
+const PREFIX = "mc";
+
+export interface ConfirmRequest {
+  userId: number;
+  chatId: number;
+  /** What will happen, e.g. `/exit mm* --now`. */
+  summary: string;
+  /** Extra lines under the question (who it reaches now). */
+  details?: string[];
+  /** Runs the command; `messageId` is the confirmation message, to be reused for progress. */
+  onConfirm: (messageId: number) => void;
+  /** The request ended without running. */
+  onEnd: (outcome: "cancelled" | "expired") => void;
+}
+
+interface Pending extends ConfirmRequest {
+  messageId: number;
+  timer: TimerHandle;
+}
+
+/** A button press as Telegram delivers it (the fields we use). */
+export interface ButtonPress {
+  id: string;
+  fromId: number;
+  data: string;
+}
+
+/**
+ * Pending confirmations by a random id carried in the buttons' callback data.
+ *
+ * @example
+ * await confirmations.ask({ userId, chatId, summary: "/exit mm*", onConfirm, onEnd });
+ * await confirmations.press({ id: query.id, fromId: query.from.id, data: query.data });
+ */
+export class Confirmations {
+  readonly #pending = new Map<string, Pending>();
+  readonly ttlMs: number;
+
+  constructor(
+    private readonly chat: ChatApi,
+    private readonly clock: Clock,
+    private readonly options: { ttlMs?: number; log?: Logger } = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 60_000;
+  }
+
+  get size(): number {
+    return this.#pending.size;
+  }
+
+  /** Sends the question with its buttons. */
+  async ask(request: ConfirmRequest): Promise<void> {
+    const id = randomBytes(6).toString("base64url");
+    const text = [
+      `Confirm ${request.summary}?`,
+      ...(request.details ?? []),
+      `Only you can answer; this expires in ${formatDuration(this.ttlMs)}.`,
+    ].join("\n");
+    const keyboard = {
+      inline_keyboard: [
+        [
+          { text: "Confirm", callback_data: `${PREFIX}:ok:${id}` },
+          { text: "Cancel", callback_data: `${PREFIX}:no:${id}` },
+        ],
+      ],
+    };
+    const ids = await this.chat.send(request.chatId, text, keyboard);
+    const messageId = ids[ids.length - 1] as number;
+    const timer = this.clock.setTimeout(() => void this.#expire(id), this.ttlMs);
+    this.#pending.set(id, { ...request, messageId, timer });
+  }
+
+  /** Handles a button press; returns false when the data is not one of ours. */
+  async press(press: ButtonPress): Promise<boolean> {
+    const match = new RegExp(`^${PREFIX}:(ok|no):([A-Za-z0-9_-]+)$`).exec(press.data);
+    if (!match) return false;
+    const [, action, id = ""] = match;
+    const pending = this.#pending.get(id);
+    if (!pending) {
+      await this.chat.answer(press.id, "This confirmation has expired or was already answered.");
+      return true;
+    }
+    if (press.fromId !== pending.userId) {
+      await this.chat.answer(press.id, "Only the person who asked can answer this.", true);
+      return true;
+    }
+    this.#pending.delete(id);
+    this.clock.clearTimeout(pending.timer);
+    if (action === "ok") {
+      await this.chat.answer(press.id, "Confirmed");
+      pending.onConfirm(pending.messageId);
+    } else {
+      await this.chat.answer(press.id, "Cancelled");
+      pending.onEnd("cancelled");
+      await this.chat.edit(
+        pending.chatId,
+        pending.messageId,
+        `${pending.summary}: cancelled, nothing was sent.`,
+      );
+    }
+    return true;
+  }
+
+  async #expire(id: string): Promise<void> {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    pending.onEnd("expired");
+    const text = `${pending.summary}: not confirmed within ${formatDuration(this.ttlMs)}, nothing was sent.`;
+    await this.chat.edit(pending.chatId, pending.messageId, text).catch((err) => {
+      this.options.log?.warn({ err }, "could not mark a confirmation as expired");
+    });
+  }
+
+  /** Drops every pending confirmation (shutdown). */
+  clear(): void {
+    for (const p of this.#pending.values()) this.clock.clearTimeout(p.timer);
+    this.#pending.clear();
+  }
+}

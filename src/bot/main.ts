@@ -1,0 +1,95 @@
+/**
+ * `missionctl bot`: the Telegram bot over real ZeroMQ, hearing MISSIONCTL_PROCESSES and every
+ * process that appears in MISSIONCTL_IPC_DIR/command.
+ */
+import { ConfigError, loadConfig } from "../config.ts";
+import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { watchCommandDir } from "../ipc/discovery.ts";
+import { ZmqTransport } from "../ipc/zmq-transport.ts";
+import { createProcessLogger } from "../log.ts";
+import { createBotRuntime } from "./runtime.ts";
+
+export const BOT_USAGE = `Usage: missionctl bot
+
+Runs the Telegram bot (long polling). Configuration comes from the environment and .env:
+TELEGRAM_BOT_TOKEN (required), TELEGRAM_API_ROOT, MISSIONCTL_ID, MISSIONCTL_IPC_DIR,
+MISSIONCTL_PROCESSES, MISSIONCTL_OPERATORS, MISSIONCTL_VIEWERS, MISSIONCTL_ALERT_CHATS,
+MISSIONCTL_REPLY_TIMEOUT_MS, MISSIONCTL_HEARTBEAT_GRACE, MISSIONCTL_ALERT_REPEAT_MS, LOG_LEVEL
+(see .env.example). Stops cleanly on SIGINT / SIGTERM.`;
+
+/**
+ * Runs the bot until SIGINT/SIGTERM (exit code 0) or a fatal Bot API error such as a bad token (1).
+ *
+ * @example
+ * process.exitCode = await runBotCommand([]);
+ */
+export async function runBotCommand(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(BOT_USAGE);
+    return 0;
+  }
+  if (args.length > 0) {
+    console.error(`missionctl bot: unexpected argument ${JSON.stringify(args[0])}\n\n${BOT_USAGE}`);
+    return 2;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`missionctl bot: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (!config.TELEGRAM_BOT_TOKEN) {
+    console.error(
+      "missionctl bot: TELEGRAM_BOT_TOKEN is not set (see .env.example; `missionctl demo` needs none)",
+    );
+    return 2;
+  }
+  const logger = createProcessLogger({ level: config.LOG_LEVEL, name: "missionctl" });
+  const log = logger.child({ module: "main" });
+  const id = config.MISSIONCTL_ID;
+  const ipc = new IpcCommandSystem({
+    id,
+    transport: new ZmqTransport({ id, ipcDir: config.MISSIONCTL_IPC_DIR, logger }),
+    logger,
+  });
+  await ipc.start();
+  for (const spec of config.MISSIONCTL_PROCESSES) ipc.connectToProcess(spec);
+  const stopWatching = watchCommandDir(config.MISSIONCTL_IPC_DIR, (peer) => ipc.connectToProcess(peer), {
+    exclude: [id],
+  });
+  const runtime = await createBotRuntime({ config, ipc, logger });
+  await runtime.start();
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async (why: string, code: number) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ why }, "stopping");
+      stopWatching();
+      await runtime.stop().catch((err) => log.error({ err }, "bot did not stop cleanly"));
+      await ipc.stop({ lingerMs: 200 }).catch(() => {});
+      resolve(code);
+    };
+    process.once("SIGINT", () => void shutdown("SIGINT", 0));
+    process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+    runtime.bot
+      .launch((err) => {
+        if (err) {
+          log.fatal({ err }, "polling stopped");
+          void shutdown("polling failed", 1);
+        }
+      })
+      .then(
+        () => log.info({ id, heard: ipc.heardProcesses() }, "bot started"),
+        (err) => {
+          log.fatal({ err }, "could not start the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT)");
+          void shutdown("launch failed", 1);
+        },
+      );
+  });
+}

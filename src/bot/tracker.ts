@@ -1,0 +1,141 @@
+/**
+ * Runs a chat command's IPC requests and mirrors their replies into one live chat message, one
+ * line per process ("mm1: accepted" → "mm1: ok, 0.8 s").
+ */
+import type { IpcCommandSystem } from "../ipc/command-system.ts";
+import { isGroupTarget } from "../ipc/ids.ts";
+import type { MissingReason, ReplyEvent, RequestResult } from "../ipc/request.ts";
+import { formatDuration } from "./format.ts";
+import type { LiveMessage } from "./live-message.ts";
+import type { Outcome, TrackedRequest, TrackSpec } from "./types.ts";
+
+type LineStatus = "pending" | "accepted" | "ok" | "error" | MissingReason | "no_match";
+
+interface Line {
+  status: LineStatus;
+  detail?: string;
+}
+
+export interface TrackDeps {
+  ipc: IpcCommandSystem;
+  live: LiveMessage;
+  timeoutMs: number;
+  onSent?: (commandId: string, target: string) => void;
+  onReply?: (commandId: string, reply: ReplyEvent) => void;
+}
+
+export interface TrackResult {
+  outcome: Outcome;
+  commandIds: string[];
+  targets: string[];
+}
+
+/**
+ * Sends every request at once and edits `live` as replies arrive; resolves with the overall outcome
+ * once every request has settled and the final text is delivered.
+ *
+ * @example
+ * const r = await trackRequests({ ipc, live, timeoutMs: 10_000 },
+ *   { verb: "exit", requests: [{ target: "mm1", commandType: "finish_and_exit" }] });
+ */
+export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<TrackResult> {
+  const lines = new Map<string, Line>();
+  const targets = spec.requests.map((r) => r.target);
+  const noReply = `no reply within ${formatDuration(deps.timeoutMs)}`;
+  const render = (final: boolean) => {
+    const header = `${spec.verb} → ${targets.join(", ")}${final ? "" : " …"}`;
+    const body = [...lines].map(([id, line]) => `${id}: ${lineText(line, noReply)}`);
+    return [...(spec.preamble ? [spec.preamble] : []), header, ...body].join("\n");
+  };
+  const set = (id: string, line: Line) => {
+    const current = lines.get(id);
+    // A late interim reply never overwrites a terminal one.
+    if (line.status === "accepted" && current && current.status !== "pending") return;
+    lines.set(id, line);
+  };
+  for (const r of spec.requests) if (!isGroupTarget(r.target)) lines.set(r.target, { status: "pending" });
+  deps.live.update(render(false));
+
+  const commandIds: string[] = [];
+  const results = await Promise.all(
+    spec.requests.map(async (request): Promise<RequestResult | Error> => {
+      try {
+        return await deps.ipc.request(request.target, request.commandType, request.payload ?? {}, {
+          timeoutMs: deps.timeoutMs,
+          onSent: (command, expected) => {
+            commandIds.push(command.command_id);
+            deps.onSent?.(command.command_id, request.target);
+            for (const id of [...expected].sort()) if (!lines.has(id)) set(id, { status: "pending" });
+            deps.live.update(render(false));
+          },
+          onReply: (reply) => {
+            deps.onReply?.(reply.reply.payload.reply_to as string, reply);
+            set(reply.from, replyLine(reply, request, spec));
+            deps.live.update(render(false));
+          },
+        });
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        set(request.target, { status: "error", detail: error.message });
+        return error;
+      }
+    }),
+  );
+
+  let outcome: Outcome = "ok";
+  const worse = (o: Outcome) => {
+    const rank: Outcome[] = ["ok", "not_connected", "timeout", "error"];
+    if (rank.indexOf(o) > rank.indexOf(outcome)) outcome = o;
+  };
+  for (const [i, result] of results.entries()) {
+    const request = spec.requests[i] as TrackedRequest;
+    if (result instanceof Error) {
+      worse("error");
+      continue;
+    }
+    if (!commandIds.includes(result.command.command_id)) commandIds.push(result.command.command_id);
+    for (const [id, reply] of result.terminal) {
+      set(id, replyLine(reply, request, spec));
+      if (reply.status === "error") worse("error");
+    }
+    for (const [id, reason] of result.missing) {
+      const wasAccepted = result.acceptedOnly.includes(id);
+      set(id, { status: reason, ...(wasAccepted ? { detail: "accepted, then" } : {}) });
+      worse(reason === "not_connected" ? "not_connected" : reason === "timeout" ? "timeout" : "error");
+    }
+    if (isGroupTarget(request.target) && result.expected.length === 0) {
+      set(request.target, { status: "no_match" });
+      worse("not_connected");
+    }
+  }
+  await deps.live.finish(render(true));
+  return { outcome, commandIds, targets };
+}
+
+function replyLine(reply: ReplyEvent, request: TrackedRequest, spec: TrackSpec): Line {
+  if (reply.status === "accepted") return { status: "accepted" };
+  if (reply.status === "error") return { status: "error", detail: reply.error ?? "failed" };
+  const extra = spec.describe?.(reply, request);
+  return { status: "ok", detail: `${formatDuration(reply.elapsedMs)}${extra ? ` — ${extra}` : ""}` };
+}
+
+function lineText(line: Line, noReply: string): string {
+  switch (line.status) {
+    case "pending":
+      return "…";
+    case "accepted":
+      return "accepted";
+    case "ok":
+      return `ok, ${line.detail}`;
+    case "error":
+      return `error — ${line.detail}`;
+    case "not_connected":
+      return "not connected";
+    case "disconnected":
+      return `${line.detail ? `${line.detail} ` : ""}disconnected before replying`;
+    case "timeout":
+      return `${line.detail ? `${line.detail} ` : ""}${noReply}`;
+    case "no_match":
+      return "no connected process matches";
+  }
+}

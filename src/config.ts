@@ -1,0 +1,175 @@
+/**
+ * Configuration (DESIGN §5): one zod schema over the environment, `.env` read when present. This is
+ * the only module that reads `process.env`; everything else takes the frozen {@link Config}.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { parseDotenv } from "./dotenv.ts";
+import { isProcessId } from "./ipc/ids.ts";
+import { parsePeerSpec } from "./ipc/transport.ts";
+
+/** Typed configuration error; `problems` holds one line per bad value. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly code = "INVALID_CONFIG" as const;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** Comma-separated list; blanks between commas are ignored. */
+const list = (raw: string | undefined): string[] =>
+  (raw ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+const intList = (what: string, allowNegative: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const out: number[] = [];
+      for (const item of list(raw)) {
+        const ok = allowNegative ? /^-?\d{1,20}$/.test(item) : /^\d{1,20}$/.test(item);
+        if (ok && Number.isSafeInteger(Number(item))) out.push(Number(item));
+        else ctx.addIssue({ code: "custom", message: `${JSON.stringify(item)} is not a numeric ${what}` });
+      }
+      return out;
+    });
+
+const positiveInt = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: `must be a positive integer (got ${JSON.stringify(raw)})` });
+        return fallback;
+      }
+      return n;
+    });
+
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    // The token itself is never echoed: the message only describes the expected shape.
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, { error: "does not look like a bot token (digits:secret)" })
+    .optional(),
+  TELEGRAM_API_ROOT: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw ?? "https://api.telegram.org";
+      try {
+        const url = new URL(value);
+        if (url.protocol === "http:" || url.protocol === "https:") return value;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: `must be an http(s) URL (got ${JSON.stringify(value)})` });
+      return value;
+    }),
+  MISSIONCTL_ID: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const value = raw ?? "chatops";
+      if (!isProcessId(value)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `${JSON.stringify(value)} is not a process id ([A-Za-z0-9_-]{1,40})`,
+        });
+      }
+      return value;
+    }),
+  MISSIONCTL_IPC_DIR: z.string().default("/tmp/missionctl"),
+  MISSIONCTL_PROCESSES: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const specs = list(raw);
+      for (const spec of specs) {
+        const peer = parsePeerSpec(spec);
+        if (!isProcessId(peer.id)) {
+          ctx.addIssue({ code: "custom", message: `${JSON.stringify(peer.id)} is not a process id` });
+        } else if (peer.address !== undefined && !/^(tcp|ipc):\/\/.+/.test(peer.address)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `${JSON.stringify(spec)}: the address must be tcp://… or ipc://…`,
+          });
+        }
+      }
+      return specs;
+    }),
+  MISSIONCTL_OPERATORS: intList("Telegram user id", false),
+  MISSIONCTL_VIEWERS: intList("Telegram user id", false),
+  MISSIONCTL_ALERT_CHATS: intList("chat id", true),
+  MISSIONCTL_REPLY_TIMEOUT_MS: positiveInt(10_000),
+  MISSIONCTL_HEARTBEAT_GRACE: positiveInt(3),
+  MISSIONCTL_ALERT_REPEAT_MS: positiveInt(1_800_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+});
+
+type Parsed = z.infer<typeof schema>;
+
+/** The validated configuration, keyed by the DESIGN §5 names. Frozen at runtime, arrays included. */
+export type Config = Readonly<
+  Parsed & {
+    /** Raw specs, `mm1` or `mm1=tcp://host:port` (parse with parsePeerSpec). */
+    MISSIONCTL_PROCESSES: string[];
+    /** Defaults to the operators' private chats (a private chat's id is the user's id). */
+    MISSIONCTL_ALERT_CHATS: number[];
+  }
+>;
+
+export const CONFIG_NAMES = Object.keys(schema.shape) as (keyof Parsed)[];
+
+export interface LoadConfigOptions {
+  /** A `.env` file to read, or false for none. Default: `.env` in the working directory. */
+  envFile?: string | false;
+}
+
+/**
+ * Reads and validates the configuration. Variables set in `env` win over `.env`; empty values count
+ * as unset. Every bad value is reported at once, one line each, in a {@link ConfigError}.
+ *
+ * @example
+ * const config = loadConfig();
+ * config.MISSIONCTL_REPLY_TIMEOUT_MS; // 10000
+ * loadConfig({ MISSIONCTL_OPERATORS: "42" }, { envFile: false }).MISSIONCTL_OPERATORS; // [42]
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): Config {
+  const fileVars = readEnvFile(options.envFile === undefined ? resolve(".env") : options.envFile);
+  const input: Record<string, string | undefined> = {};
+  for (const name of CONFIG_NAMES) {
+    const fromEnv = env[name];
+    const value = fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv : fileVars[name];
+    input[name] = value !== undefined && value.trim() !== "" ? value.trim() : undefined;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`));
+  }
+  const parsed = result.data;
+  const alertChats =
+    parsed.MISSIONCTL_ALERT_CHATS.length > 0
+      ? parsed.MISSIONCTL_ALERT_CHATS
+      : [...parsed.MISSIONCTL_OPERATORS];
+  return deepFreeze({ ...parsed, MISSIONCTL_ALERT_CHATS: alertChats });
+}
+
+function readEnvFile(path: string | false): Record<string, string> {
+  if (path === false || !existsSync(path)) return {};
+  return parseDotenv(readFileSync(path, "utf8"));
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v && typeof v === "object") Object.freeze(v);
+  return Object.freeze(value);
+}

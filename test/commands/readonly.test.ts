@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type BotHarness, createHarness } from "../../src/testing/index.ts";
+
+const OP = 1;
+const VIEWER = 2;
+
+describe("read-only commands", () => {
+  let h: BotHarness;
+  afterEach(() => h?.close());
+
+  it("/help is generated from the registry and marks operator commands for viewers", async () => {
+    h = await createHarness({ operators: [OP], viewers: [VIEWER] });
+    await h.send(VIEWER, "/help");
+    const help = await h.waitForMessage(/^missionctl commands \(you are a viewer\):/);
+    for (const def of h.runtime.bot.registry.list) expect(help.text).toContain(`${def.usage} — ${def.help}`);
+    expect(help.text).toContain(
+      "/exit <target…> [--now] — Stop processes after their current step (--now: abort the step) (operator)",
+    );
+    await h.send(VIEWER, "/help exit");
+    await h.waitForMessage(/^\/exit <target…> \[--now\]\nStop processes/);
+  });
+
+  it("/whoami shows the id and role", async () => {
+    h = await createHarness({ operators: [OP] });
+    await h.send({ userId: OP, username: "ann" }, "/whoami");
+    await h.waitForMessage("You are @ann, Telegram user id 1, role operator.");
+  });
+
+  it("/ping shows the state each process reports", async () => {
+    h = await createHarness({ viewers: [VIEWER] });
+    await h.addStrategy("mm1", {}, { state: "running" });
+    await h.send(VIEWER, "/ping mm1");
+    await h.waitForMessage(/^ping → mm1\nmm1: ok, .* — running$/);
+    await h.send(VIEWER, "/ping mm1 mm2");
+    await h.waitForMessage("Usage: /ping <target>\ntoo many arguments: mm2");
+  });
+
+  it("/status lists every known process; with a target it also asks the process", async () => {
+    h = await createHarness({ operators: [OP] });
+    const mm1 = await h.addStrategy("mm1");
+    await h.addStrategy("mm2");
+    await mm1.heartbeat();
+    await h.send(OP, "/status");
+    const all = await h.waitForMessage(/^Processes \(2\):/);
+    expect(all.text).toMatch(/\nmm1 — up \(sleeping\), heartbeat \d+ ms ago, connected, not muted/);
+    expect(all.text).toMatch(/\nmm2 — .*, connected, not muted/);
+    await h.send(OP, "/status mm1");
+    const one = await h.waitForMessage(
+      /^mm1 — .*\n\nstatus → mm1\nmm1: ok, .* — sleeping, step 1, up \d+ ms$/,
+    );
+    expect(one.text).not.toContain("mm2");
+    expect(mm1.received.map((c) => c.command_type)).toEqual(["status"]);
+  });
+
+  it("/status with nothing known says so", async () => {
+    h = await createHarness({ operators: [OP] });
+    await h.send(OP, "/status");
+    await h.waitForMessage("No processes known yet.");
+  });
+});
