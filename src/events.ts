@@ -12,9 +12,13 @@ export interface LifecycleEvents {
   /** A user was refused (not authorized, or lacking the role). */
   "command.denied": [e: { userId: number; chatId: number; command: string; reason: string }];
   /** A command went out on the IPC. */
-  "command.sent": [e: { userId: number; chatId: number; command: string; commandId: string; targets: string[] }];
+  "command.sent": [
+    e: { userId: number; chatId: number; command: string; commandId: string; targets: string[] },
+  ];
   /** One reply to a command (interim or terminal). */
-  "command.reply": [e: { commandId: string; from: string; status: string; elapsedMs: number; error?: string }];
+  "command.reply": [
+    e: { commandId: string; from: string; status: string; elapsedMs: number; error?: string },
+  ];
   /** A command finished; `outcome` is ok, error, timeout, not_connected, cancelled, expired or invalid. */
   "command.done": [
     e: {
@@ -55,7 +59,8 @@ export class LifecycleBus extends EventEmitter<LifecycleEvents> {
       any = true;
       try {
         const out = listener(...args);
-        if (out instanceof Promise) out.catch((err) => this.log?.error({ err, event: name }, "observer failed"));
+        if (out instanceof Promise)
+          out.catch((err) => this.log?.error({ err, event: name }, "observer failed"));
       } catch (err) {
         this.log?.error({ err, event: name }, "observer failed");
       }

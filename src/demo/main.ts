@@ -1,0 +1,146 @@
+/**
+ * `missionctl demo` (what `npm start` runs without a token): two demo strategies as child
+ * processes over real ZeroMQ ipc, the bot's whole pipeline (commands, auth, confirmation,
+ * progress, monitor, alerts), and the terminal standing in for Telegram.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createBotRuntime } from "../bot/runtime.ts";
+import { type Config, ConfigError, loadConfig } from "../config.ts";
+import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { watchCommandDir } from "../ipc/discovery.ts";
+import { ZmqTransport } from "../ipc/zmq-transport.ts";
+import { createLogger } from "../log.ts";
+import { prettyStream } from "../pretty-log.ts";
+import { FakeTelegram } from "../testing/fake-telegram.ts";
+import { spawnDemoStrategies, stopDemoStrategies } from "./strategies.ts";
+import { startTerminalChat } from "./terminal-chat.ts";
+
+export const DEMO_USAGE = `Usage: missionctl demo
+
+The local demo: starts demo strategies mm1 and mm2 as child processes over ZeroMQ ipc (in a fresh
+private directory), the bot's whole pipeline, and a terminal chat in place of Telegram. You are a
+local operator (user id 1). Type chat commands such as /status, /ping *, /exit mm1; answer
+confirmations by typing the button's word (confirm / cancel). Alerts are printed as they come:
+kill -9 a strategy from another shell to see one. Ctrl-C (or "quit") stops everything.
+Logs go to stderr, readable; LOG_LEVEL=debug shows more.`;
+
+const DEMO_USER = 1;
+const STRATEGIES = ["mm1", "mm2"];
+
+/** Runs the demo until Ctrl-C / SIGTERM / "quit"; resolves to the exit code. */
+export async function runDemoCommand(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(DEMO_USAGE);
+    return 0;
+  }
+  if (args.length > 0) {
+    console.error(`missionctl demo: unexpected argument ${JSON.stringify(args[0])}\n\n${DEMO_USAGE}`);
+    return 2;
+  }
+  let base: Config;
+  try {
+    base = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`missionctl demo: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+  // A private directory: the demo must never take over the socket of a real bot on this machine.
+  const ipcDir = mkdtempSync(join(tmpdir(), "missionctl-demo-"));
+  const config: Config = Object.freeze({
+    ...base,
+    MISSIONCTL_IPC_DIR: ipcDir,
+    MISSIONCTL_OPERATORS: [DEMO_USER],
+    MISSIONCTL_VIEWERS: [],
+    MISSIONCTL_ALERT_CHATS: [DEMO_USER],
+  });
+  const verbose = config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace";
+  const level = verbose ? config.LOG_LEVEL : "warn";
+  const logger = createLogger({ level, name: "demo" }, prettyStream(process.stderr));
+  const out = process.stdout;
+
+  const strategies = spawnDemoStrategies(ipcDir, STRATEGIES, {
+    intervalMs: 20_000,
+    stepMs: 1500,
+    heartbeatMs: 1000,
+    logLevel: level,
+  });
+  const ipc = new IpcCommandSystem({
+    id: config.MISSIONCTL_ID,
+    transport: new ZmqTransport({ id: config.MISSIONCTL_ID, ipcDir, logger }),
+    logger,
+  });
+  await ipc.start();
+  for (const id of STRATEGIES) ipc.connectToProcess(id);
+  const stopWatching = watchCommandDir(ipcDir, (id) => ipc.connectToProcess(id), {
+    exclude: [config.MISSIONCTL_ID],
+  });
+  const telegram = new FakeTelegram();
+  const runtime = await createBotRuntime({
+    config,
+    ipc,
+    logger,
+    telegram: { callApi: telegram.callApi },
+    botInfo: telegram.botInfo,
+  });
+  await runtime.start();
+  out.write(`starting ${STRATEGIES.join(", ")}…\n`);
+  const missing = await ipc.waitUntilReachable(STRATEGIES, 20_000);
+  if (missing.length > 0)
+    out.write(`(still not connected after 20 s: ${missing.join(", ")}; see the log above)\n`);
+
+  out.write(
+    banner(
+      ipcDir,
+      strategies.map((s) => `${s.id} (pid ${s.child.pid})`),
+    ),
+  );
+  for (const s of strategies) {
+    void s.exited.then((code) => out.write(`(process ${s.id} ended: ${code})\n`));
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
+      out.write("stopping the demo…\n");
+      chat.close();
+      stopWatching();
+      await runtime.stop().catch((err) => logger.error({ err }, "bot did not stop cleanly"));
+      await stopDemoStrategies(strategies);
+      await ipc.stop({ lingerMs: 100 }).catch(() => {});
+      rmSync(ipcDir, { recursive: true, force: true });
+      out.write("demo stopped: no processes or sockets left behind.\n");
+      resolve(0);
+    };
+    const chat = startTerminalChat({
+      telegram,
+      bot: runtime.bot,
+      userId: DEMO_USER,
+      input: process.stdin,
+      output: out,
+      onQuit: () => void shutdown(),
+    });
+    process.once("SIGINT", () => void shutdown());
+    process.once("SIGTERM", () => void shutdown());
+  });
+}
+
+function banner(ipcDir: string, processes: string[]): string {
+  return `
+missionctl demo — the bot's whole pipeline, with this terminal in place of Telegram.
+Strategies ${processes.join(", ")} run as child processes over ZeroMQ ipc in ${ipcDir}
+(each sleeps 20 s between 1.5 s steps; a command wakes it at once). You are operator ${DEMO_USER}.
+
+Type:  /status    /ping *    /exit mm1    /exit * --now  (asks you to confirm)    /help
+From another shell:  kill -9 <pid>  (an alert appears here)
+                     MISSIONCTL_IPC_DIR=${ipcDir} npx missionctl send mm2 status
+Ctrl-C or "quit" stops everything.
+
+`;
+}

@@ -1,0 +1,135 @@
+import { readdirSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config.ts";
+import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { isCommandType, isGroupTarget, isProcessId, isTargetId, targetMatches } from "../ipc/ids.ts";
+import { commandDir, parsePeerSpec } from "../ipc/transport.ts";
+import { ZmqTransport } from "../ipc/zmq-transport.ts";
+import { createLogger } from "../log.ts";
+import { acquireIdLock } from "./lock.ts";
+
+export const SEND_USAGE = `Usage: missionctl send <target> <command_type> [json-payload] [--timeout ms] [--as id]
+
+Sends one command as process "cli" (or --as id) and prints every reply (the whole IPCCommand)
+as one JSON line on stdout.
+
+  <target>        a process id, "*" (everyone) or "prefix*" (every process whose id starts so)
+  <command_type>  e.g. ping, status, finish_and_exit, exit_now, pause, resume, wake
+  [json-payload]  a JSON object (default {})
+  --timeout ms    how long to wait for terminal replies (default MISSIONCTL_REPLY_TIMEOUT_MS, 10000)
+  --as id         send as this process id (default cli)
+
+Exit codes: 0 every expected terminal reply is ok; 1 an error reply, a timeout or a target that is
+not connected; 2 bad usage. Concurrent sends with the same id wait for each other (a lock in
+MISSIONCTL_IPC_DIR/locks); a lock left by a dead process is taken over.`;
+
+class UsageError extends Error {
+  override name = "UsageError";
+  readonly code = "USAGE" as const;
+}
+
+interface SendArgs {
+  target: string;
+  type: string;
+  payload: Record<string, unknown>;
+  timeoutMs?: number;
+  as: string;
+}
+
+function parseSendArgs(args: string[]): SendArgs | "help" {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { timeout: { type: "string" }, as: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) return "help";
+  const [target, type, json, ...extra] = positionals;
+  if (!target || !type) throw new UsageError("missing <target> or <command_type>");
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+  if (!isTargetId(target)) throw new UsageError(`invalid target ${JSON.stringify(target)}`);
+  if (!isCommandType(type)) throw new UsageError(`invalid command type ${JSON.stringify(type)}`);
+  let payload: unknown = {};
+  if (json !== undefined) {
+    try {
+      payload = JSON.parse(json);
+    } catch {
+      throw new UsageError(`payload is not JSON: ${json}`);
+    }
+    if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
+      throw new UsageError("payload must be a JSON object");
+    }
+  }
+  const as = values.as ?? "cli";
+  if (!isProcessId(as)) throw new UsageError(`invalid --as id ${JSON.stringify(as)}`);
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError("--timeout takes a positive integer (ms)");
+  }
+  return {
+    target,
+    type,
+    payload: payload as Record<string, unknown>,
+    as,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  };
+}
+
+/** The processes a target may reach: configured ones plus those with a socket in IPC_DIR/command. */
+function candidates(ipcDir: string, configured: string[], target: string): string[] {
+  const ids = new Set<string>();
+  for (const spec of configured) ids.add(parsePeerSpec(spec).id);
+  try {
+    for (const name of readdirSync(commandDir(ipcDir))) if (name.endsWith(".ipc")) ids.add(name.slice(0, -4));
+  } catch {}
+  if (!isGroupTarget(target)) return [target];
+  return [...ids].filter((id) => isProcessId(id) && targetMatches(target, id));
+}
+
+/** `missionctl send`: one command, replies as JSON lines, exit code per DESIGN §6. */
+export async function runSendCommand(args: string[]): Promise<number> {
+  let parsed: SendArgs | "help";
+  try {
+    parsed = parseSendArgs(args);
+  } catch (err) {
+    console.error(`missionctl send: ${(err as Error).message}\n\n${SEND_USAGE}`);
+    return 2;
+  }
+  if (parsed === "help") {
+    console.log(SEND_USAGE);
+    return 0;
+  }
+  const config = loadConfig();
+  const ipcDir = config.MISSIONCTL_IPC_DIR;
+  const log = createLogger({ level: config.LOG_LEVEL }, process.stderr as never).child({ module: "send" });
+  const release = await acquireIdLock(ipcDir, parsed.as, {
+    onWait: (pid) => console.error(`missionctl send: waiting for "${parsed.as}" (held by pid ${pid})…`),
+  });
+  const tcpPeers = new Map(config.MISSIONCTL_PROCESSES.map((s) => [parsePeerSpec(s).id, parsePeerSpec(s)]));
+  const ipc = new IpcCommandSystem({
+    id: parsed.as,
+    transport: new ZmqTransport({ id: parsed.as, ipcDir, logger: log }),
+    logger: log,
+  });
+  try {
+    await ipc.start();
+    const peers = candidates(ipcDir, config.MISSIONCTL_PROCESSES, parsed.target);
+    for (const id of peers) ipc.connectToProcess(tcpPeers.get(id) ?? { id });
+    if (isGroupTarget(parsed.target)) await ipc.waitUntilReachable(peers, 1500);
+    const result = await ipc.request(parsed.target, parsed.type, parsed.payload, {
+      timeoutMs: parsed.timeoutMs ?? config.MISSIONCTL_REPLY_TIMEOUT_MS,
+      onReply: (r) => process.stdout.write(`${JSON.stringify(r.reply)}\n`),
+    });
+    for (const [id, why] of result.missing) {
+      console.error(
+        `missionctl send: ${id}: ${why === "not_connected" ? "not connected" : why === "timeout" ? "no reply in time" : "disconnected"}`,
+      );
+    }
+    if (result.expected.length === 0) console.error(`missionctl send: no process matches ${parsed.target}`);
+    return result.ok && result.expected.length > 0 ? 0 : 1;
+  } finally {
+    await ipc.stop({ lingerMs: 100 });
+    release();
+  }
+}
