@@ -22,12 +22,20 @@ export default defineCommand({
   targets: (a) => a.targets,
   handler: async (ctx, { targets, now }) => {
     // Told first, so the monitor treats the coming disconnects as planned, not as crashes.
-    ctx.monitor.expectExit(expandTargets(ctx, targets));
+    const expected = expandTargets(ctx, targets);
+    ctx.monitor.expectExit(expected);
     const commandType = now ? "exit_now" : "finish_and_exit";
-    await ctx.track({
+    const { processes } = await ctx.track({
       verb: now ? "exit --now" : "exit",
       requests: targets.map((target) => ({ target, commandType })),
       describe: () => (now ? "exited, step aborted" : "exited after finishing its step"),
     });
+    // A process that refused or never got the command is not exiting: were it to die now, that
+    // must be an alert, not a planned stop. (`accepted` ones are still finishing their step.)
+    const notExiting = expected.filter((id) => {
+      const end = processes.get(id);
+      return end === undefined || end === "error" || end === "not_connected" || end === "timeout";
+    });
+    if (notExiting.length > 0) ctx.monitor.cancelExpectedExit(notExiting);
   },
 });

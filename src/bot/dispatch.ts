@@ -111,7 +111,7 @@ export function createDispatcher(deps: DispatcherDeps): (message: IncomingMessag
         record.commandIds.push(...result.commandIds);
         if (record.targets.length === 0) record.targets = result.targets;
         if (result.outcome !== "ok") record.outcome = result.outcome;
-        return result.outcome;
+        return { outcome: result.outcome, processes: result.processes };
       },
       record: (entry) => {
         if (entry.targets) record.targets = entry.targets;

@@ -28,7 +28,12 @@ export interface TrackResult {
   outcome: Outcome;
   commandIds: string[];
   targets: string[];
+  /** How each process ended: ok, error, accepted (then no terminal reply), or why it is missing. */
+  processes: Map<string, ProcessOutcome>;
 }
+
+/** One process's end state in a tracked command. */
+export type ProcessOutcome = "ok" | "error" | "accepted" | MissingReason;
 
 /**
  * Sends every request at once and edits `live` as replies arrive; resolves with the overall outcome
@@ -109,7 +114,12 @@ export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<T
     }
   }
   await deps.live.finish(render(true));
-  return { outcome, commandIds, targets };
+  const processes = new Map<string, ProcessOutcome>();
+  for (const [id, line] of lines) {
+    if (line.status === "pending" || line.status === "no_match") continue;
+    processes.set(id, line.detail === "accepted, then" ? "accepted" : line.status);
+  }
+  return { outcome, commandIds, targets, processes };
 }
 
 function replyLine(reply: ReplyEvent, request: TrackedRequest, spec: TrackSpec): Line {

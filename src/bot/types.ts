@@ -40,6 +40,12 @@ export interface TrackSpec {
   preamble?: string;
 }
 
+/** What a tracked command came to: overall, and per process (ok, error, accepted, or why missing). */
+export interface TrackSummary {
+  outcome: Outcome;
+  processes: ReadonlyMap<string, "ok" | "error" | "accepted" | "not_connected" | "disconnected" | "timeout">;
+}
+
 /** How a command ended, for the audit log (`command.done`). */
 export type Outcome = "ok" | "error" | "timeout" | "not_connected" | "cancelled" | "expired" | "invalid";
 
@@ -61,7 +67,7 @@ export interface CommandContext {
   /** Sends a message to the chat (split at 4096 characters). */
   reply(text: string): Promise<void>;
   /** Runs IPC requests, answering at once and editing the message as replies arrive. */
-  track(spec: TrackSpec): Promise<Outcome>;
+  track(spec: TrackSpec): Promise<TrackSummary>;
   /** Records targets and outcome for the audit line of a command that does not `track`. */
   record(entry: { targets?: string[]; outcome?: Outcome; detail?: string }): void;
 }

@@ -177,6 +177,11 @@ export class LivenessTracker {
     for (const id of ids) this.#expected.set(id, until);
   }
 
+  /** The requested exit failed or never arrived: the next disconnect is an incident again. */
+  cancelExpectedExit(ids: string[]): void {
+    for (const id of ids) this.#expected.delete(id);
+  }
+
   /** Every known process, sorted by id (without mute information). */
   views(): ProcessView[] {
     return [...this.#records.values()]

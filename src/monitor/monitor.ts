@@ -152,5 +152,9 @@ export function createMonitor(options: MonitorOptions): Monitor {
       log.debug({ ids }, "exit expected");
       tracker.expectExit(ids);
     },
+    cancelExpectedExit(ids: string[]): void {
+      log.debug({ ids }, "exit no longer expected");
+      tracker.cancelExpectedExit(ids);
+    },
   };
 }

@@ -59,4 +59,6 @@ export interface MonitorApi {
   unmute(target: string): number;
   /** The bot itself asked `ids` to exit: their disconnect is planned, not an incident. */
   expectExit(ids: string[]): void;
+  /** The exit asked of `ids` did not happen (error reply, never reached): a disconnect is unplanned again. */
+  cancelExpectedExit(ids: string[]): void;
 }

@@ -33,6 +33,10 @@ export class FakeMonitor implements MonitorApi {
     this.muted = this.muted.filter((m) => m.target !== target);
     return before - this.muted.length;
   }
+  readonly cancelled: string[][] = [];
+  cancelExpectedExit(ids: string[]): void {
+    this.cancelled.push(ids);
+  }
   expectExit(ids: string[]): void {
     this.expected.push(ids);
   }

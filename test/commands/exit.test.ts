@@ -37,6 +37,37 @@ describe("/exit", () => {
     expect(mm1.received).toHaveLength(1);
   });
 
+  it("withdraws the planned-exit notice for a process that refused or was never reached", async () => {
+    const monitor = new FakeMonitor();
+    h = await createHarness({ operators: [OP], monitor, replyTimeoutMs: 500 });
+    await h.addStrategy("mm1");
+    await h.addStrategy("mm2", {
+      finish_and_exit: () => {
+        throw new Error("positions still open");
+      },
+    });
+    await h.send(OP, "/exit mm1 mm2");
+    await h.press(OP, "Confirm");
+    await h.waitForMessage(/^exit → mm1, mm2\nmm1: ok.*\nmm2: error — positions still open$/);
+    await h.idle();
+    expect(monitor.expected).toEqual([["mm1", "mm2"]]);
+    expect(monitor.cancelled).toEqual([["mm2"]]);
+  });
+
+  it("a process that refused to exit and then dies raises a real alert", async () => {
+    h = await createHarness({ operators: [OP], settleMs: 20 });
+    const mm2 = await h.addStrategy("mm2", {
+      finish_and_exit: () => {
+        throw new Error("positions still open");
+      },
+    });
+    mm2.heartbeat();
+    await h.send(OP, "/exit mm2");
+    await h.waitForMessage(/mm2: error — positions still open/);
+    await mm2.kill();
+    await h.waitForMessage(/mm2 disconnected/);
+  });
+
   it("--now asks to confirm and sends exit_now", async () => {
     h = await createHarness({ operators: [OP] });
     const mm1 = await h.addStrategy("mm1");
