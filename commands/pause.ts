@@ -1,23 +1,8 @@
-import { z } from "zod";
-import { flagsArg, reachesMany, targetArg, wordsArg } from "../src/bot/args.ts";
-import { defineCommand } from "../src/bot/types.ts";
+import { strategyCommand } from "../src/bot/strategy-command.ts";
 
 /** /pause <target>: the strategy's built-in `pause` command (DESIGN §4); replies with its new state. */
-export default defineCommand({
+export default strategyCommand({
   name: "pause",
   help: "Stop scheduling steps (heartbeats go on)",
-  usage: "/pause <target>",
   role: "operator",
-  confirm: (a) => reachesMany([a.target]),
-  schema: z
-    .object({ args: wordsArg(targetArg, 1, 1, "target"), flags: flagsArg({}), text: z.string() })
-    .transform((t) => ({ target: t.args[0] as string })),
-  targets: (a) => [a.target],
-  handler: async (ctx, { target }) => {
-    await ctx.track({
-      verb: "pause",
-      requests: [{ target, commandType: "pause" }],
-      describe: (r) => (typeof r.result?.state === "string" ? r.result.state : undefined),
-    });
-  },
 });

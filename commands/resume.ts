@@ -1,23 +1,4 @@
-import { z } from "zod";
-import { flagsArg, reachesMany, targetArg, wordsArg } from "../src/bot/args.ts";
-import { defineCommand } from "../src/bot/types.ts";
+import { strategyCommand } from "../src/bot/strategy-command.ts";
 
 /** /resume <target>: the strategy's built-in `resume` command (DESIGN §4); replies with its new state. */
-export default defineCommand({
-  name: "resume",
-  help: "Start scheduling steps again",
-  usage: "/resume <target>",
-  role: "operator",
-  confirm: (a) => reachesMany([a.target]),
-  schema: z
-    .object({ args: wordsArg(targetArg, 1, 1, "target"), flags: flagsArg({}), text: z.string() })
-    .transform((t) => ({ target: t.args[0] as string })),
-  targets: (a) => [a.target],
-  handler: async (ctx, { target }) => {
-    await ctx.track({
-      verb: "resume",
-      requests: [{ target, commandType: "resume" }],
-      describe: (r) => (typeof r.result?.state === "string" ? r.result.state : undefined),
-    });
-  },
-});
+export default strategyCommand({ name: "resume", help: "Start scheduling steps again", role: "operator" });
