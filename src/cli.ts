@@ -28,12 +28,19 @@ const COMMANDS: Record<string, () => Promise<Main>> = {
   send: async () => (await import("./send/main.ts")).runSendCommand,
 };
 
+/** The subcommands, in USAGE order. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
+  if (!name) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
     console.log(USAGE);
-    return name ? 0 : 2;
+    return 0;
   }
   const load = COMMANDS[name];
   if (!load) {

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config.ts";
+import { type Config, ConfigError, loadConfig } from "../config.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { isCommandType, isGroupTarget, isProcessId, isTargetId, targetMatches } from "../ipc/ids.ts";
 import { commandDir, parsePeerSpec } from "../ipc/transport.ts";
@@ -17,18 +17,25 @@ as one JSON line on stdout.
   <command_type>  e.g. ping, status, finish_and_exit, exit_now, pause, resume, wake
   [json-payload]  a JSON object (default {})
   --timeout ms    how long to wait for terminal replies (default MISSIONCTL_REPLY_TIMEOUT_MS, 10000)
-  --as id         send as this process id (default cli)
+  --as id         send as this process id (default cli); the target must hear it (a demo
+                  strategy hears chatops,cli unless started with --hear)
 
 Exit codes: 0 every expected terminal reply is ok; 1 an error reply, a timeout or a target that is
-not connected; 2 bad usage. Concurrent sends with the same id wait for each other (a lock in
-MISSIONCTL_IPC_DIR/locks); a lock left by a dead process is taken over.`;
+not connected (within 1.5 s); 2 bad usage or a bad configuration value. Concurrent sends with the
+same id wait for each other (a lock in MISSIONCTL_IPC_DIR/locks); a lock left by a dead process is
+taken over.
+
+Environment (and .env): MISSIONCTL_IPC_DIR (default /tmp/missionctl), MISSIONCTL_PROCESSES (peers
+such as mm1=tcp://host:port), MISSIONCTL_REPLY_TIMEOUT_MS, LOG_LEVEL. Logs go to stderr; stdout
+carries only the JSON reply lines.`;
 
 class UsageError extends Error {
   override name = "UsageError";
   readonly code = "USAGE" as const;
 }
 
-interface SendArgs {
+/** The parsed command line of `missionctl send`. */
+export interface SendArgs {
   target: string;
   type: string;
   payload: Record<string, unknown>;
@@ -36,7 +43,14 @@ interface SendArgs {
   as: string;
 }
 
-function parseSendArgs(args: string[]): SendArgs | "help" {
+/**
+ * Parses `<target> <command_type> [json-payload] [--timeout ms] [--as id]`; "help" for --help.
+ * Throws on bad usage.
+ *
+ * @example
+ * parseSendArgs(["mm1", "ping", "--timeout", "2000"]); // { target: "mm1", type: "ping", payload: {}, as: "cli", timeoutMs: 2000 }
+ */
+export function parseSendArgs(args: string[]): SendArgs | "help" {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -64,8 +78,8 @@ function parseSendArgs(args: string[]): SendArgs | "help" {
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-      throw new UsageError("--timeout takes a positive integer (ms)");
+    if (!/^\d+$/.test(values.timeout) || !Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+      throw new UsageError(`--timeout takes a positive integer (ms), not ${JSON.stringify(values.timeout)}`);
   }
   return {
     target,
@@ -76,15 +90,18 @@ function parseSendArgs(args: string[]): SendArgs | "help" {
   };
 }
 
-/** The processes a target may reach: configured ones plus those with a socket in IPC_DIR/command. */
-function candidates(ipcDir: string, configured: string[], target: string): string[] {
+/**
+ * The processes a target may reach: configured ones plus those with a socket in IPC_DIR/command,
+ * never `self` (its own socket file, perhaps left by an earlier send, is no peer to wait for).
+ */
+function candidates(ipcDir: string, configured: string[], target: string, self: string): string[] {
   const ids = new Set<string>();
   for (const spec of configured) ids.add(parsePeerSpec(spec).id);
   try {
     for (const name of readdirSync(commandDir(ipcDir))) if (name.endsWith(".ipc")) ids.add(name.slice(0, -4));
   } catch {}
   if (!isGroupTarget(target)) return [target];
-  return [...ids].filter((id) => isProcessId(id) && targetMatches(target, id));
+  return [...ids].filter((id) => id !== self && isProcessId(id) && targetMatches(target, id));
 }
 
 /** `missionctl send`: one command, replies as JSON lines, exit code per DESIGN §6. */
@@ -100,7 +117,16 @@ export async function runSendCommand(args: string[]): Promise<number> {
     console.log(SEND_USAGE);
     return 0;
   }
-  const config = loadConfig();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`missionctl send: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
   const ipcDir = config.MISSIONCTL_IPC_DIR;
   const log = createLogger({ level: config.LOG_LEVEL }, process.stderr as never).child({ module: "send" });
   const release = await acquireIdLock(ipcDir, parsed.as, {
@@ -114,7 +140,7 @@ export async function runSendCommand(args: string[]): Promise<number> {
   });
   try {
     await ipc.start();
-    const peers = candidates(ipcDir, config.MISSIONCTL_PROCESSES, parsed.target);
+    const peers = candidates(ipcDir, config.MISSIONCTL_PROCESSES, parsed.target, parsed.as);
     for (const id of peers) ipc.connectToProcess(tcpPeers.get(id) ?? { id });
     if (isGroupTarget(parsed.target)) await ipc.waitUntilReachable(peers, 1500);
     const result = await ipc.request(parsed.target, parsed.type, parsed.payload, {
