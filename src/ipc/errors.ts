@@ -11,7 +11,8 @@ export type IpcErrorCode =
   | "NOT_STARTED"
   | "NOT_CONNECTED"
   | "ABORTED"
-  | "CLOSED";
+  | "CLOSED"
+  | "ADDRESS_IN_USE";
 
 export class IpcError<C extends IpcErrorCode = IpcErrorCode> extends Error {
   override name = "IpcError";

@@ -2,6 +2,7 @@ import * as zmq from "zeromq";
 import { type Logger, silentLogger } from "../log.ts";
 import { IpcError } from "./errors.ts";
 import { subscriptionPrefixes } from "./ids.ts";
+import { assertIpcAddressFree, ipcPath, removeSocketFile, socketFileInode } from "./socket-file.ts";
 import {
   ensureIpcDir,
   ipcAddress,
@@ -43,6 +44,7 @@ export class ZmqTransport implements Transport {
   #closed = false;
   #hwm: number;
   #ipcDir: string;
+  #socketInode: number | undefined;
 
   constructor(options: ZmqTransportOptions) {
     this.id = options.id;
@@ -62,8 +64,13 @@ export class ZmqTransport implements Transport {
   }
 
   async start(): Promise<void> {
-    if (this.address.startsWith("ipc://")) ensureIpcDir(this.#ipcDir);
+    const path = ipcPath(this.address);
+    if (path) {
+      ensureIpcDir(this.#ipcDir);
+      await assertIpcAddressFree(path);
+    }
     await this.#pub.bind(this.address);
+    if (path) this.#socketInode = socketFileInode(path);
     void this.#subscriptionLoop();
   }
 
@@ -139,5 +146,7 @@ export class ZmqTransport implements Transport {
       await new Promise((r) => setTimeout(r, Math.min(linger, 50)));
     }
     this.#pub.close();
+    const path = ipcPath(this.address);
+    if (path) removeSocketFile(path, this.#socketInode);
   }
 }

@@ -199,4 +199,41 @@ describe("ZeroMQ over ipc", () => {
     expect(result.ok).toBe(false);
     expect(bot.pendingRequests).toBe(0);
   });
+
+  it("refuses to bind the address of a live process with the same id, and removes its socket file on close", async () => {
+    const s = setup();
+    const first = await s.make("mm1");
+    const path = ipcAddress(s.ipcDir, "mm1").slice("ipc://".length);
+    expect(existsSync(path)).toBe(true);
+    const thief = new IpcCommandSystem({
+      id: "mm1",
+      transport: new ZmqTransport({ id: "mm1", ipcDir: s.ipcDir }),
+    });
+    await expect(thief.start()).rejects.toMatchObject({ code: "ADDRESS_IN_USE" });
+    // The first one still owns its address: a peer can talk to it.
+    const bot = await s.make("bot");
+    first.registerHandler("ping", () => ({ who: "first" }));
+    await s.pair(bot, first);
+    expect((await bot.request("mm1", "ping")).terminal.get("mm1")?.result).toEqual({ who: "first" });
+    await first.stop();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it("a socket file left by a SIGKILLed process is stale: a new process with that id binds it", async () => {
+    const s = setup();
+    const bot = await s.make("bot");
+    bot.connectToProcess("kid");
+    const joined = nextEvent<[string]>(bot, "connected", (id) => id === "kid", 20_000);
+    const child = spawnChild(s.ipcDir, "kid", "bot");
+    await joined;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL");
+    await exited;
+    expect(existsSync(join(commandDir(s.ipcDir), "kid.ipc"))).toBe(true);
+    const again = await s.make("kid");
+    again.registerHandler("ping", () => ({ again: true }));
+    again.connectToProcess("bot");
+    const r = await bot.request("kid", "ping", {}, { joinWindowMs: 10_000 });
+    expect(r.terminal.get("kid")?.result).toEqual({ again: true });
+  });
 });
