@@ -42,7 +42,10 @@ export const silentLogger: Logger = pino({ level: "silent" });
  * The logger of a command-line process: readable lines when stdout is a terminal, pino JSON
  * otherwise (for log collectors).
  */
-export function createProcessLogger(options: { level?: string; name?: string } = {}): Logger {
-  if (process.stdout.isTTY) return createLogger(options, prettyStream(process.stdout));
-  return createLogger(options);
+export function createProcessLogger(
+  options: { level?: string; name?: string } = {},
+  out: NodeJS.WriteStream = process.stdout,
+): Logger {
+  if (out.isTTY) return createLogger(options, prettyStream(out));
+  return out === process.stdout ? createLogger(options) : createLogger(options, out);
 }

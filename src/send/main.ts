@@ -5,7 +5,7 @@ import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { isCommandType, isGroupTarget, isProcessId, isTargetId, targetMatches } from "../ipc/ids.ts";
 import { commandDir, parsePeerSpec } from "../ipc/transport.ts";
 import { ZmqTransport } from "../ipc/zmq-transport.ts";
-import { createLogger } from "../log.ts";
+import { createProcessLogger } from "../log.ts";
 import { acquireIdLock } from "./lock.ts";
 
 export const SEND_USAGE = `Usage: missionctl send <target> <command_type> [json-payload] [--timeout ms] [--as id]
@@ -128,7 +128,8 @@ export async function runSendCommand(args: string[]): Promise<number> {
     throw err;
   }
   const ipcDir = config.MISSIONCTL_IPC_DIR;
-  const log = createLogger({ level: config.LOG_LEVEL }, process.stderr as never).child({ module: "send" });
+  // stdout carries only the reply lines; logs go to stderr.
+  const log = createProcessLogger({ level: config.LOG_LEVEL }, process.stderr).child({ module: "send" });
   const release = await acquireIdLock(ipcDir, parsed.as, {
     onWait: (pid) => console.error(`missionctl send: waiting for "${parsed.as}" (held by pid ${pid})…`),
   });

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.ts";
 import { isProcessId, parsePeerSpec } from "../ipc/index.ts";
-import { createLogger } from "../log.ts";
+import { createProcessLogger } from "../log.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_HEAR } from "./options.ts";
 import { runStrategy } from "./run.ts";
@@ -25,7 +25,7 @@ aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
                     (default ${DEFAULT_HEAR.join(",")})
 
 Environment: MISSIONCTL_IPC_DIR (default /tmp/missionctl), LOG_LEVEL (default info); logs are pino
-JSON lines on stdout. Exit codes: 0 after a planned exit, 1 after a crash, 2 on bad usage.`;
+JSON lines on stdout (readable lines when stdout is a terminal). Exit codes: 0 after a planned exit, 1 after a crash, 2 on bad usage.`;
 
 /** The parsed command line. */
 export interface StrategyArgs {
@@ -139,7 +139,7 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
     return 2;
   }
   const { id, stepMs, intervalMs, heartbeatMs, hear } = parsed;
-  const logger = createLogger({ level: env.logLevel, name: "missionctl" });
+  const logger = createProcessLogger({ level: env.logLevel, name: "missionctl" });
   const strategy = runStrategy(
     {
       id,
