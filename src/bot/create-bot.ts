@@ -134,6 +134,7 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     spawn,
   });
 
+  const seenUpdates = new Set<number>();
   telegraf.use(async (ctx) => {
     const update = ctx.update as Update;
     if ("message" in update && update.message && "text" in update.message && update.message.from) {
@@ -143,7 +144,10 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
       const userName = from.username
         ? `@${from.username}`
         : [from.first_name, from.last_name].filter(Boolean).join(" ");
-      dispatch({ userId: from.id, userName, chatId: m.chat.id, text: m.text });
+      if (seenUpdates.has(update.update_id)) return; // delivered twice: run it once
+      seenUpdates.add(update.update_id);
+      if (seenUpdates.size > 1000) seenUpdates.delete(seenUpdates.values().next().value as number);
+      dispatch({ userId: from.id, userName, chatId: m.chat.id, text: m.text, sentAt: m.date * 1000 });
     } else if ("callback_query" in update && update.callback_query) {
       const q = update.callback_query;
       const data = "data" in q ? q.data : undefined;

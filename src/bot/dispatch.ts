@@ -6,6 +6,7 @@ import { isGroupTarget } from "../ipc/ids.ts";
 import { allows, notAuthorizedText, roleOf } from "./auth.ts";
 import type { ChatApi } from "./chat.ts";
 import type { Confirmations } from "./confirmations.ts";
+import { formatDuration } from "./format.ts";
 import { LiveMessage } from "./live-message.ts";
 import type { Registry } from "./registry.ts";
 import { tokenize } from "./tokenizer.ts";
@@ -18,7 +19,15 @@ export interface IncomingMessage {
   userName: string;
   chatId: number;
   text: string;
+  /** When the user sent it (epoch ms; Telegram's message date). */
+  sentAt?: number;
 }
+
+/**
+ * Operator commands older than this are not run: after the bot was down, Telegram delivers the
+ * backlog, and an `/exit *` typed ten minutes ago must not fire now, unseen.
+ */
+export const STALE_COMMAND_MS = 120_000;
 
 export interface DispatcherDeps extends BotServices {
   registry: Registry;
@@ -173,6 +182,19 @@ export function createDispatcher(deps: DispatcherDeps): (message: IncomingMessag
       const problems = [...new Set(checked.error.issues.map((i) => i.message))];
       done(message, def.name, { targets: [], outcome: "invalid", detail: problems.join("; ") });
       await say(chatId, `Usage: ${def.usage}\n${problems.join("\n")}`);
+      return;
+    }
+    const age = message.sentAt === undefined ? 0 : deps.clock.now() - message.sentAt;
+    if (def.role === "operator" && age > STALE_COMMAND_MS) {
+      done(message, def.name, {
+        targets: [],
+        outcome: "expired",
+        detail: `sent ${Math.round(age / 1000)} s ago`,
+      });
+      await say(
+        chatId,
+        `Not run: ${message.text.trim()} was sent ${formatDuration(age)} ago, while the bot was not reading. Send it again if you still mean it.`,
+      );
       return;
     }
     const inv: Invocation = { def, args: checked.data, message, role };

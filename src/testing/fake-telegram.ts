@@ -8,6 +8,7 @@
 import { EventEmitter } from "node:events";
 import { TelegramError } from "telegraf";
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "telegraf/types";
+import { type Clock, systemClock } from "../clock.ts";
 
 /** One Bot API call as the fake saw it. */
 export interface RecordedCall {
@@ -81,7 +82,11 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
   #nextCallbackId = 1;
   commands: { command: string; description: string }[] = [];
 
-  constructor(readonly botInfo: UserFromGetMe = FAKE_BOT_INFO) {
+  /** `clock` dates the updates it builds (the bot refuses operator commands that look stale). */
+  constructor(
+    readonly botInfo: UserFromGetMe = FAKE_BOT_INFO,
+    private readonly clock: Clock = systemClock,
+  ) {
     super();
   }
 
@@ -227,7 +232,7 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
       update_id: this.#nextUpdateId++,
       message: {
         message_id: message.messageId,
-        date: Math.floor(Date.now() / 1000),
+        date: Math.floor(this.clock.now() / 1000),
         chat:
           chatId === user.userId
             ? { id: chatId, type: "private", first_name: "user" }

@@ -213,7 +213,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<BotHa
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await ipc.start();
-  const telegram = new FakeTelegram();
+  const telegram = new FakeTelegram(undefined, options.clock);
   const runtime = await createBotRuntime({
     config,
     ipc,
