@@ -297,8 +297,9 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
       return;
     }
     // A re-sent command we already executed is answered from the cache, not seen again as new.
-    if (this.seen.get(command.command_id)) {
-      void this.#execute(command, () => undefined);
+    const seen = this.seen.get(command.command_id);
+    if (seen) {
+      if (seen.lastReply) void this.#publish(seen.lastReply).catch(() => {});
       return;
     }
     this.emit("message", command, peer);
@@ -314,14 +315,14 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     void this.#execute(command, handler);
   }
 
+  /** Runs a command not seen before (the caller checked the seen cache in the same tick). */
   async #execute(command: IpcCommand, handler: CommandHandler): Promise<void> {
-    const seen = this.seen.get(command.command_id);
-    if (seen) {
-      if (seen.lastReply) await this.#publish(seen.lastReply).catch(() => {});
-      return;
-    }
     const entry = this.seen.add(command.command_id);
-    const log = this.#log.child({ cmd: command.command_type, commandId: command.command_id });
+    // The per-command logger is made when a handler (or a failure) first logs: a pino child costs
+    // more than the rest of a ping's handling, and most commands never log.
+    let commandLog: Logger | undefined;
+    const logOf = (): Logger =>
+      (commandLog ??= this.#log.child({ cmd: command.command_type, commandId: command.command_id }));
     const reply = async (status: "accepted" | "ok" | "error", extra: Record<string, unknown>) => {
       const frame = this.#encode(
         this.#build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
@@ -331,7 +332,9 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     };
     let accepted = false;
     const ctx: HandlerContext = {
-      log,
+      get log() {
+        return logOf();
+      },
       accept: async (result) => {
         if (accepted) return;
         accepted = true;
@@ -343,9 +346,9 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
       await reply("ok", { result: result && typeof result === "object" ? result : {} });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      log.debug({ err }, "handler failed");
+      logOf().debug({ err }, "handler failed");
       await reply("error", { error: message }).catch((e) =>
-        log.warn({ err: e }, "could not send error reply"),
+        logOf().warn({ err: e }, "could not send error reply"),
       );
     }
   }

@@ -59,10 +59,12 @@ export function commandIdGenerator(senderId: string, nowUs: () => number = nowMi
   return () => `${senderId}_${nowUs()}_${++counter}`;
 }
 
-const hrtimeOrigin = process.hrtime.bigint();
-const epochOriginUs = BigInt(Date.now()) * 1000n;
+// Anchored once to the wall clock, then advanced by the monotonic clock. Plain float arithmetic:
+// the BigInt version (hrtime.bigint) allocated on every call, twice per command sent.
+const perfOriginMs = performance.now();
+const epochOriginUs = Date.now() * 1000;
 
 /** Microseconds since the Unix epoch, monotonic within a process. */
 export function nowMicros(): number {
-  return Number(epochOriginUs + (process.hrtime.bigint() - hrtimeOrigin) / 1000n);
+  return Math.floor(epochOriginUs + (performance.now() - perfOriginMs) * 1000);
 }

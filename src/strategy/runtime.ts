@@ -234,14 +234,19 @@ export class StrategyRuntime implements CommandTarget {
     this.#loopState = "running";
     this.#wakePending = false;
     const step = ++this.#steps;
-    const log = this.#log.child({ step });
+    // The step's logger is made when the step first logs: a pino child per step sat on the path
+    // from a command (which ends the sleep) to the next step's start.
+    let stepLog: Logger | undefined;
+    const log = (): Logger => (stepLog ??= this.#log.child({ step }));
     const run = new StepRun(
       (signal) =>
         this.#def.step({
           id: this.id,
           step,
           signal,
-          log,
+          get log() {
+            return log();
+          },
           clock: this.#clock,
           ipc: this.ipc,
           delay: (ms) => delay(ms, signal, this.#clock),
@@ -253,9 +258,10 @@ export class StrategyRuntime implements CommandTarget {
     const outcome = await run.outcome;
     this.#run = undefined;
     this.#lastStepMs = outcome.ms;
-    log.debug({ outcome: outcome.kind, ms: outcome.ms }, "step ended");
+    if (this.#log.isLevelEnabled("debug"))
+      log().debug({ outcome: outcome.kind, ms: outcome.ms }, "step ended");
     if (outcome.kind === "abandoned")
-      log.warn({ graceMs: this.#graceMs }, "step ignored its AbortSignal: abandoned");
+      log().warn({ graceMs: this.#graceMs }, "step ignored its AbortSignal: abandoned");
     return outcome;
   }
 

@@ -1,0 +1,118 @@
+/**
+ * Interrupt latency: from the moment a `wake` is handed to IpcCommandSystem.request (the command's
+ * publish, as the bot does it) to the moment the strategy's sleep has ended, stamped inside the
+ * strategy process (bench/interrupt-child.ts).
+ *
+ * Clocks: both stamps are process.hrtime.bigint(), i.e. Linux CLOCK_MONOTONIC, one system-wide clock
+ * that every process on the host reads, so the two stamps are directly comparable (no offset, ns
+ * resolution). Date.now() would be comparable too but only to 1 ms, and performance.timeOrigin is
+ * fixed per process from the wall clock at its start, so timeOrigin + now() can differ between two
+ * processes by a fraction of a millisecond, which is the very size we measure.
+ */
+import { join } from "node:path";
+import * as zmq from "zeromq";
+import { IpcCommandSystem, ZmqTransport } from "../src/ipc/index.ts";
+import { monoUs, pct, progress, sleep, spawnTs, stopChild, tempDir } from "./common.ts";
+
+const COMMANDS = 200;
+const WARMUP = 20;
+/** Gap between commands: the strategy really sleeps (its loop idle in epoll) when the next one comes. */
+const GAP_MS = 5;
+
+export interface InterruptResult {
+  interrupt_p50_ms: number;
+  interrupt_p99_ms: number;
+  interrupt_max_ms: number;
+  /** The platform's floor for the same pacing: bare zeromq.js publish → arrival in JS, same clock. */
+  raw_oneway_p50_ms: number;
+  raw_oneway_p99_ms: number;
+}
+
+/**
+ * The same pacing on bare zeromq.js: one PUB here, bench/oneway-peer.ts stamping arrivals. This is
+ * what waking a sleeping process over ipc costs on this machine before any project code runs.
+ */
+async function rawFloor(): Promise<number[]> {
+  const dir = tempDir();
+  const pub = new zmq.Publisher();
+  await pub.bind(`ipc://${dir}/oneway-bench.ipc`);
+  const peer = spawnTs("./oneway-peer.ts", [dir], {}, true);
+  const ask = () =>
+    new Promise<string[]>((resolve) => {
+      peer.proc.once("message", (m) => resolve(m as string[]));
+      peer.proc.send?.("stamps");
+    });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      peer.proc.once("message", () => resolve());
+      peer.exit.then(() => reject(new Error(`one-way peer exited: ${peer.stderr()}`)));
+    });
+    const frame = Buffer.concat([Buffer.from("peer.wake".padEnd(64, " ")), Buffer.alloc(160, 0x61)]);
+    // Slow joiner: publish until frames arrive, then start clean.
+    while ((await ask()).length === 0) {
+      await pub.send(frame);
+      await sleep(10);
+    }
+    for (let i = 0; i < WARMUP; i++) {
+      await pub.send(frame);
+      await sleep(GAP_MS);
+    }
+    await sleep(20);
+    await ask();
+    const sent: number[] = [];
+    for (let i = 0; i < COMMANDS; i++) {
+      await sleep(GAP_MS);
+      sent.push(monoUs());
+      await pub.send(frame);
+    }
+    await sleep(50);
+    const stamps = await ask();
+    if (stamps.length !== COMMANDS)
+      throw new Error(`raw floor: ${stamps.length} of ${COMMANDS} frames arrived`);
+    return stamps.map((s, i) => (Number(s) - (sent[i] as number)) / 1000);
+  } finally {
+    pub.close();
+    await stopChild(peer, "SIGKILL");
+  }
+}
+
+export async function benchInterrupt(): Promise<InterruptResult> {
+  const ipcDir = join(tempDir(), "p");
+  const child = spawnTs("./interrupt-child.ts", ["intr"], { MISSIONCTL_IPC_DIR: ipcDir, LOG_LEVEL: "warn" });
+  const ipc = new IpcCommandSystem({ id: "chatops", transport: new ZmqTransport({ id: "chatops", ipcDir }) });
+  try {
+    await ipc.start();
+    ipc.connectToProcess("intr");
+    if ((await ipc.waitUntilReachable(["intr"], 30_000)).length > 0)
+      throw new Error(`interrupt child never reachable: ${child.stderr()}`);
+    const wake = async (): Promise<number> => {
+      const t0 = monoUs();
+      const r = await ipc.request("intr", "wake", {});
+      if (!r.ok) throw new Error(`wake not ok: ${JSON.stringify(r.terminal.get("intr"))}`);
+      await sleep(GAP_MS);
+      return t0;
+    };
+    for (let i = 0; i < WARMUP; i++) await wake();
+    await ipc.request("intr", "stamps", {});
+    progress("interrupt", `${COMMANDS} wakes, ${GAP_MS} ms apart`);
+    const sent: number[] = [];
+    for (let i = 0; i < COMMANDS; i++) sent.push(await wake());
+    const r = await ipc.request("intr", "stamps", {});
+    const stamps = (r.terminal.get("intr")?.result?.stamps ?? []) as string[];
+    if (stamps.length !== COMMANDS) throw new Error(`expected ${COMMANDS} stamps, got ${stamps.length}`);
+    const ms = stamps.map((s, i) => (Number(s) - (sent[i] as number)) / 1000);
+    if (ms.some((x) => x < 0))
+      throw new Error("a sleep ended before its command was sent: stamps out of step");
+    const floor = await rawFloor();
+    return {
+      interrupt_p50_ms: pct(ms, 0.5),
+      interrupt_p99_ms: pct(ms, 0.99),
+      interrupt_max_ms: Math.max(...ms),
+      raw_oneway_p50_ms: pct(floor, 0.5),
+      raw_oneway_p99_ms: pct(floor, 0.99),
+    };
+  } finally {
+    await ipc.stop().catch(() => {});
+    await stopChild(child);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The results table and bench/results.json. The JSON has exactly the keys of issue 7, all numbers;
+ * the table adds the context needed to read them (targets, extra percentiles, machine load).
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+
+/** The keys of bench/results.json, in order, with their target (`max`: the figure must not exceed it). */
+export const KEYS = {
+  rtt_p50_us: undefined,
+  rtt_p99_us: undefined,
+  raw_rtt_p50_us: undefined,
+  rtt_ratio: 1.5,
+  interrupt_p99_ms: 1,
+  idle_cpu_pct: 0.5,
+  exit20_ms: 300,
+  kill_alert_ms: 1000,
+  monitor_cpu_pct: 10,
+  bot_rss_mb: 100,
+} as const;
+
+export type Results = Record<keyof typeof KEYS, number>;
+
+const round = (n: number): number => (Math.abs(n) >= 100 ? Math.round(n) : Math.round(n * 100) / 100);
+
+/** Writes results.json (exactly the issue's keys) and prints the table; returns the missed targets. */
+export function report(results: Results, notes: Record<string, string>, file: URL): string[] {
+  const json = Object.fromEntries(Object.keys(KEYS).map((k) => [k, round(results[k as keyof Results])]));
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  const missed: string[] = [];
+  const rows = Object.entries(KEYS).map(([key, target]) => {
+    const value = results[key as keyof Results];
+    const ok = target === undefined ? "" : value <= target ? "met" : "MISSED";
+    if (ok === "MISSED") missed.push(key);
+    return [key, String(round(value)), target === undefined ? "" : `≤ ${target}`, ok, notes[key] ?? ""];
+  });
+  const head = ["figure", "value", "target", "", "detail"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join("  ")
+      .trimEnd();
+  console.log();
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+  const load = loadavg().map((l) => l.toFixed(2));
+  console.log(
+    `\n${cpus().length} cores, load average now ${load.join(" / ")} (1 / 5 / 15 min); node ${process.version}`,
+  );
+  console.log(`written: ${file.pathname}`);
+  return missed;
+}

@@ -1,0 +1,109 @@
+/**
+ * `npm run bench`: every stage in turn, one progress line per stage, then the table and
+ * bench/results.json. Not part of `npm test`. Children are SIGKILLed on every way out.
+ *
+ * Order matters: the bot of kill-alert stays up through monitor-cpu so that bot_rss_mb is read
+ * "after the runs above"; monitor-cpu runs in this process, so nothing else of ours is busy in it.
+ */
+import { loadavg } from "node:os";
+import { prepareCli } from "./build.ts";
+import { cleanupAll, progress, rssMb } from "./common.ts";
+import { benchExit20 } from "./exit20.ts";
+import { benchIdleCpu } from "./idle-cpu.ts";
+import { benchInterrupt } from "./interrupt.ts";
+import { type BotHandle, benchKillAlert } from "./kill-alert.ts";
+import { benchMonitorCpu } from "./monitor-cpu.ts";
+import { report } from "./report.ts";
+import { benchRtt } from "./rtt.ts";
+
+const f = (n: number, digits = 0) => n.toFixed(digits);
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  progress("build", `missionctl processes run from: ${prepareCli()}`);
+  const stage = async <T>(name: string, run: () => Promise<T>, show: (r: T) => string): Promise<T> => {
+    progress(name, `start (load average ${loadavg()[0]?.toFixed(2)})`);
+    const t0 = performance.now();
+    const r = await run();
+    progress(name, `done in ${f((performance.now() - t0) / 1000, 1)} s: ${show(r)}`);
+    return r;
+  };
+  const rtt = await stage(
+    "rtt",
+    benchRtt,
+    (r) => `p50 ${f(r.rtt_p50_us)} µs, raw p50 ${f(r.raw_rtt_p50_us)} µs`,
+  );
+  const intr = await stage(
+    "interrupt",
+    benchInterrupt,
+    (r) => `p50 ${f(r.interrupt_p50_ms, 2)} ms, p99 ${f(r.interrupt_p99_ms, 2)} ms`,
+  );
+  const idle = await stage("idle-cpu", benchIdleCpu, (r) => `${f(r.idle_cpu_ms)} ms CPU in 10 s`);
+  const exit = await stage("exit20", benchExit20, (r) => `all ok in ${f(r.exit20_ms)} ms`);
+  let bot: BotHandle | undefined;
+  try {
+    const kill = await stage(
+      "kill-alert",
+      async () => {
+        const { result, handle } = await benchKillAlert();
+        bot = handle;
+        return result;
+      },
+      (r) => `max ${f(r.kill_alert_ms)} ms, median ${f(r.kill_alert_p50_ms)} ms`,
+    );
+    const mon = await stage("monitor-cpu", benchMonitorCpu, (r) => `${f(r.monitor_cpu_pct, 2)} % of a core`);
+    if (!bot) throw new Error("no bot");
+    const botRss = rssMb(bot.bot.pid);
+    progress("bot-rss", `${f(botRss, 1)} MB resident (VmRSS of the missionctl bot process)`);
+    const missed = report(
+      {
+        rtt_p50_us: rtt.rtt_p50_us,
+        rtt_p99_us: rtt.rtt_p99_us,
+        raw_rtt_p50_us: rtt.raw_rtt_p50_us,
+        rtt_ratio: rtt.rtt_p50_us / rtt.raw_rtt_p50_us,
+        interrupt_p99_ms: intr.interrupt_p99_ms,
+        idle_cpu_pct: idle.idle_cpu_pct,
+        exit20_ms: exit.exit20_ms,
+        kill_alert_ms: kill.kill_alert_ms,
+        monitor_cpu_pct: mon.monitor_cpu_pct,
+        bot_rss_mb: botRss,
+      },
+      {
+        rtt_p50_us: `µs, 10,000 pings; CPU per round trip ${f(rtt.cpu_per_rtt_us)} µs (both processes)`,
+        rtt_p99_us: "µs",
+        raw_rtt_p50_us: `µs, raw p99 ${f(rtt.raw_rtt_p99_us)} µs; CPU per round trip ${f(rtt.raw_cpu_per_rtt_us)} µs`,
+        interrupt_p99_ms: `ms, 200 wakes 5 ms apart; p50 ${f(intr.interrupt_p50_ms, 2)}, max ${f(intr.interrupt_max_ms, 2)}; raw zeromq.js one-way, same pacing: p50 ${f(intr.raw_oneway_p50_ms, 2)}, p99 ${f(intr.raw_oneway_p99_ms, 2)}`,
+        idle_cpu_pct: `% of a core: ${f(idle.idle_cpu_ms)} ms CPU in 10 s (/proc, all threads); ${f(idle.settle_cpu_ms)} ms in the 12 s before (one-off GC)`,
+        exit20_ms: `ms; all 20 processes gone after ${f(exit.exit20_gone_ms)} ms`,
+        kill_alert_ms: `ms, worst of 5 kills (median ${f(kill.kill_alert_p50_ms)}); includes the 300 ms settle window`,
+        monitor_cpu_pct: "% of one core (process.cpuUsage)",
+        bot_rss_mb: "MB VmRSS",
+      },
+      new URL("./results.json", import.meta.url),
+    );
+    console.log(
+      `total ${f((performance.now() - started) / 1000, 1)} s; ${missed.length ? `missed: ${missed.join(", ")}` : "all targets met"}`,
+    );
+    return 0;
+  } finally {
+    await bot?.close().catch(() => {});
+  }
+}
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.once(sig, () => {
+    cleanupAll();
+    process.exit(130);
+  });
+}
+main().then(
+  (code) => {
+    cleanupAll();
+    process.exit(code);
+  },
+  (err: unknown) => {
+    console.error("[bench] failed:", err);
+    cleanupAll();
+    process.exit(1);
+  },
+);
