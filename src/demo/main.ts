@@ -69,6 +69,13 @@ export async function runDemoCommand(args: string[]): Promise<number> {
     heartbeatMs: 1000,
     logLevel: level,
   });
+  // Whatever way this process ends (a crash, a closed terminal), the children and the private
+  // directory go with it; after a clean shutdown there is nothing left for this to do.
+  process.once("exit", () => {
+    for (const s of strategies)
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGTERM");
+    rmSync(ipcDir, { recursive: true, force: true });
+  });
   const ipc = new IpcCommandSystem({
     id: config.MISSIONCTL_ID,
     transport: new ZmqTransport({ id: config.MISSIONCTL_ID, ipcDir, logger }),
@@ -128,6 +135,8 @@ export async function runDemoCommand(args: string[]): Promise<number> {
     });
     process.once("SIGINT", () => void shutdown());
     process.once("SIGTERM", () => void shutdown());
+    // The terminal went away (closed pipe, hung-up shell): stop as for Ctrl-C.
+    out.on("error", () => void shutdown());
   });
 }
 
