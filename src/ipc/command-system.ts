@@ -4,6 +4,7 @@ import { type Logger, silentLogger } from "../log.ts";
 import { DEFAULT_MAX_FRAME_BYTES, decodeFrame, encodeFrame, type IpcCommand, readReply } from "./codec.ts";
 import { DropCounter } from "./drop-counter.ts";
 import { IpcError } from "./errors.ts";
+import { type CommandHandler, isEvent, runHandler } from "./handlers.ts";
 import {
   assertCommandType,
   assertProcessId,
@@ -18,22 +19,7 @@ import { PendingRequest, type RequestOptions, type RequestResult } from "./reque
 import { SeenCache } from "./seen-cache.ts";
 import { type PeerSpec, parsePeerSpec, type Transport } from "./transport.ts";
 
-/** What a handler gets besides the command. */
-export interface HandlerContext {
-  /** Sends the interim `accepted` reply now (DESIGN §3); the handler's return is the terminal one. */
-  accept(result?: Record<string, unknown>): Promise<void>;
-  log: Logger;
-}
-
-/** Returns the `result` of an ok reply (an object, or nothing); a throw becomes an error reply. */
-export type CommandHandler = (
-  command: IpcCommand,
-  ctx: HandlerContext,
-) => HandlerResult | Promise<HandlerResult>;
-
-/** What a handler returns: the ok reply's `result`, or nothing for an empty one. */
-// biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing are typed `void`.
-export type HandlerResult = Record<string, unknown> | undefined | void;
+export type { CommandHandler, HandlerContext, HandlerResult } from "./handlers.ts";
 
 export interface CommandSystemEvents {
   /** Every valid incoming command that is not a reply: commands and events (heartbeat, stopped, crash). */
@@ -321,39 +307,16 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     // The per-command logger is made when a handler (or a failure) first logs: a pino child costs
     // more than the rest of a ping's handling, and most commands never log.
     let commandLog: Logger | undefined;
-    const logOf = (): Logger =>
-      (commandLog ??= this.#log.child({ cmd: command.command_type, commandId: command.command_id }));
-    const reply = async (status: "accepted" | "ok" | "error", extra: Record<string, unknown>) => {
-      const frame = this.#encode(
-        this.#build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
-      );
-      entry.lastReply = frame;
-      await this.#publish(frame);
-    };
-    let accepted = false;
-    const ctx: HandlerContext = {
-      get log() {
-        return logOf();
+    await runHandler(command, handler, {
+      log: () =>
+        (commandLog ??= this.#log.child({ cmd: command.command_type, commandId: command.command_id })),
+      reply: async (status, extra) => {
+        const frame = this.#encode(
+          this.#build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
+        );
+        entry.lastReply = frame;
+        await this.#publish(frame);
       },
-      accept: async (result) => {
-        if (accepted) return;
-        accepted = true;
-        await reply("accepted", result ? { result } : {});
-      },
-    };
-    try {
-      const result = await handler(command, ctx);
-      await reply("ok", { result: result && typeof result === "object" ? result : {} });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      logOf().debug({ err }, "handler failed");
-      await reply("error", { error: message }).catch((e) =>
-        logOf().warn({ err: e }, "could not send error reply"),
-      );
-    }
+    });
   }
 }
-
-/** Event types are published for observers and never answered (DESIGN §4). */
-const EVENT_TYPES = new Set(["heartbeat", "stopped", "crash"]);
-const isEvent = (type: string): boolean => EVENT_TYPES.has(type);
