@@ -22,9 +22,10 @@ aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
   --interval-ms N   sleep between steps, in ms (default ${10_000})
   --heartbeat-ms N  heartbeat interval, in ms (default ${5000})
   --hear ids        comma-separated processes to take commands from, id or id=tcp://host:port
-                    (default ${DEFAULT_HEAR.join(",")})
+                    (default MISSIONCTL_ID and cli: ${DEFAULT_HEAR.join(",")} unless MISSIONCTL_ID is set)
 
-Environment: MISSIONCTL_IPC_DIR (default /tmp/missionctl), LOG_LEVEL (default info); logs are pino
+Environment: MISSIONCTL_IPC_DIR (default /tmp/missionctl), MISSIONCTL_ID (default chatops),
+LOG_LEVEL (default info); logs are pino
 JSON lines on stdout (readable lines when stdout is a terminal). Exit codes: 0 after a planned exit, 1 after a crash, 2 on bad usage.`;
 
 /** The parsed command line. */
@@ -33,13 +34,16 @@ export interface StrategyArgs {
   stepMs: number;
   intervalMs: number;
   heartbeatMs: number;
-  hear: string[];
+  /** Undefined when --hear is not given: the default depends on MISSIONCTL_ID. */
+  hear?: string[];
 }
 
 /** What the strategy command takes from the environment. */
 export interface StrategyEnv {
   ipcDir: string;
   logLevel: string;
+  /** The bot's process id (MISSIONCTL_ID), heard by default. */
+  botId: string;
 }
 
 /**
@@ -49,9 +53,12 @@ export interface StrategyEnv {
  * @example
  * strategyEnv({ MISSIONCTL_IPC_DIR: "/tmp/x" }).ipcDir; // "/tmp/x"
  */
+/** DESIGN §4: by default a strategy hears the bot (MISSIONCTL_ID, `chatops` unless set) and `cli`. */
+export const defaultHear = (botId: string): string[] => [...new Set([botId, "cli"])];
+
 export function strategyEnv(env: NodeJS.ProcessEnv = process.env): StrategyEnv {
   const config = loadConfig(env);
-  return { ipcDir: config.MISSIONCTL_IPC_DIR, logLevel: config.LOG_LEVEL };
+  return { ipcDir: config.MISSIONCTL_IPC_DIR, logLevel: config.LOG_LEVEL, botId: config.MISSIONCTL_ID };
 }
 
 const ms = (flag: string, raw: string | undefined, fallback: number, min: number): number => {
@@ -86,8 +93,8 @@ export function parseStrategyArgs(args: string[]): StrategyArgs | "help" {
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
   if (!isProcessId(id))
     throw new UsageError(`invalid id ${JSON.stringify(id)}: letters, digits, _ and -, at most 40`);
-  const hear = values.hear === undefined ? [...DEFAULT_HEAR] : values.hear.split(",").map((s) => s.trim());
-  for (const spec of hear) {
+  const hear = values.hear?.split(",").map((s) => s.trim());
+  for (const spec of hear ?? []) {
     if (!isProcessId(parsePeerSpec(spec).id))
       throw new UsageError(`--hear: invalid process id ${JSON.stringify(spec)}`);
   }
@@ -96,7 +103,7 @@ export function parseStrategyArgs(args: string[]): StrategyArgs | "help" {
     stepMs: ms("--step-ms", values["step-ms"], 1000, 0),
     intervalMs: ms("--interval-ms", values["interval-ms"], 10_000, 0),
     heartbeatMs: ms("--heartbeat-ms", values["heartbeat-ms"], 5000, 1),
-    hear,
+    ...(hear ? { hear } : {}),
   };
 }
 
@@ -138,7 +145,8 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
     else throw err;
     return 2;
   }
-  const { id, stepMs, intervalMs, heartbeatMs, hear } = parsed;
+  const { id, stepMs, intervalMs, heartbeatMs } = parsed;
+  const hear = parsed.hear ?? defaultHear(env.botId);
   const logger = createProcessLogger({ level: env.logLevel, name: "missionctl" });
   const strategy = runStrategy(
     {

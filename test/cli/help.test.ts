@@ -10,7 +10,7 @@ import { CONFIG_NAMES } from "../../src/config.ts";
 import { DEMO_USAGE } from "../../src/demo/main.ts";
 import { parseSendArgs, SEND_USAGE } from "../../src/send/main.ts";
 import { START_USAGE } from "../../src/start.ts";
-import { parseStrategyArgs, STRATEGY_USAGE } from "../../src/strategy/main.ts";
+import { defaultHear, parseStrategyArgs, STRATEGY_USAGE } from "../../src/strategy/main.ts";
 import { runCli } from "./run-cli.ts";
 
 const HELPS: Record<string, string> = {
@@ -125,12 +125,12 @@ describe("the help is true", () => {
       stepMs: 1000,
       intervalMs: 10_000,
       heartbeatMs: 5000,
-      hear: ["chatops", "cli"],
     });
+    expect(defaultHear("chatops")).toEqual(["chatops", "cli"]);
     expect(STRATEGY_USAGE).toContain("(default 1000)");
     expect(STRATEGY_USAGE).toContain("(default 10000)");
     expect(STRATEGY_USAGE).toContain("(default 5000)");
-    expect(STRATEGY_USAGE).toContain("(default chatops,cli)");
+    expect(STRATEGY_USAGE).toContain("chatops,cli unless MISSIONCTL_ID is set");
   });
 
   it("send: every option parsed is in the help, and every flag in the help is parsed", () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  defaultHear,
   parseStrategyArgs,
   runStrategyCommand,
   STRATEGY_USAGE,
@@ -15,7 +16,6 @@ describe("parseStrategyArgs", () => {
       stepMs: 1000,
       intervalMs: 10_000,
       heartbeatMs: 5000,
-      hear: ["chatops", "cli"],
     });
     expect(
       parseStrategyArgs([
@@ -73,10 +73,20 @@ describe("runStrategyCommand", () => {
     }
   });
 
-  it("reads MISSIONCTL_IPC_DIR and LOG_LEVEL from the configuration", () => {
+  it("reads MISSIONCTL_IPC_DIR, LOG_LEVEL and MISSIONCTL_ID from the configuration", () => {
     expect(strategyEnv({ MISSIONCTL_IPC_DIR: "/tmp/x", LOG_LEVEL: "debug" })).toEqual({
       ipcDir: "/tmp/x",
       logLevel: "debug",
+      botId: "chatops",
     });
+    expect(strategyEnv({ MISSIONCTL_ID: "bot2" }).botId).toBe("bot2");
+  });
+
+  it("hears the bot (MISSIONCTL_ID) and cli unless --hear says otherwise (DESIGN §4)", () => {
+    expect(defaultHear("chatops")).toEqual(["chatops", "cli"]);
+    expect(defaultHear("bot2")).toEqual(["bot2", "cli"]);
+    expect(defaultHear("cli")).toEqual(["cli"]);
+    expect(parseStrategyArgs(["mm1"])).not.toHaveProperty("hear");
+    expect(parseStrategyArgs(["mm1", "--hear", "a,b"])).toMatchObject({ hear: ["a", "b"] });
   });
 });
