@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { flagsArg, targetArg } from "../src/bot/args.ts";
+import { flagsArg, reachesMany, targetArg } from "../src/bot/args.ts";
 import { formatClockTime, formatDuration, parseDuration } from "../src/bot/format.ts";
 import { defineCommand } from "../src/bot/types.ts";
 
@@ -27,8 +27,8 @@ export default defineCommand({
   help: "Mute alerts for a target for a while (30m, 2h, 1d)",
   usage: "/mute <target> <duration>",
   role: "operator",
-  // Muting changes no process; an unmute undoes it at once.
-  confirm: () => false,
+  // `*` and `prefix*` silence many processes' alerts at once, so they are confirmed like /exit mm*.
+  confirm: (a) => reachesMany([a.target]),
   schema: z
     .object({ args: z.array(z.string()), flags: flagsArg({}), text: z.string() })
     .superRefine((t, ctx) => {

@@ -1,10 +1,15 @@
 import { z } from "zod";
 import { flagsArg, targetArg, wordsArg } from "../src/bot/args.ts";
+import { renderProcessList } from "../src/bot/status-view.ts";
 import { defineCommand } from "../src/bot/types.ts";
-import { formatProcess, formatStatusResult } from "../src/bot/views.ts";
+import { formatStatusResult } from "../src/bot/views.ts";
 import { targetMatches } from "../src/ipc/ids.ts";
 
-/** /status [target]: every known process from the monitor; with a target, also its own `status`. */
+/**
+ * /status [target]: every known process from the monitor; with a target, also its own `status`.
+ * Past one message's worth of processes, a summary instead (counts, unhealthy first), and the
+ * processes are not asked one by one: the target has to be narrowed for that.
+ */
 export default defineCommand({
   name: "status",
   help: "Show every known process; with a target, also ask it for its status",
@@ -19,13 +24,14 @@ export default defineCommand({
     const now = ctx.clock.now();
     const all = ctx.monitor.processes();
     const shown = target ? all.filter((p) => targetMatches(target, p.id)) : all;
-    const view = shown.length
-      ? shown.map((p) => formatProcess(p, now)).join("\n")
-      : target
-        ? `${target}: not known to the monitor`
-        : "No processes known yet.";
+    const listing = shown.length ? renderProcessList(shown, now, target) : undefined;
     if (!target) {
-      await ctx.reply(`Processes (${all.length}):\n${view}`.replace(/^Processes \(0\):\n/, ""));
+      await ctx.reply(listing?.text ?? "No processes known yet.");
+      return;
+    }
+    const view = listing?.text ?? `${target}: not known to the monitor`;
+    if (listing?.summarized) {
+      await ctx.reply(`${view}\n(Too many to ask each for its own status: narrow the target for that.)`);
       return;
     }
     await ctx.track({

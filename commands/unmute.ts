@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { flagsArg, targetArg, wordsArg } from "../src/bot/args.ts";
+import { flagsArg, reachesMany, targetArg, wordsArg } from "../src/bot/args.ts";
 import { defineCommand } from "../src/bot/types.ts";
 
 /** /unmute <target>: removes the mutes set for exactly this target. */
@@ -8,7 +8,8 @@ export default defineCommand({
   help: "Unmute alerts for a target",
   usage: "/unmute <target>",
   role: "operator",
-  confirm: () => false,
+  // `*` and `prefix*` turn alerts back on for many processes at once: confirmed like /exit mm*.
+  confirm: (a) => reachesMany([a.target]),
   schema: z
     .object({ args: wordsArg(targetArg, 1, 1, "target"), flags: flagsArg({}), text: z.string() })
     .transform((t) => ({ target: t.args[0] as string })),

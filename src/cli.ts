@@ -59,7 +59,8 @@ if (invokedDirectly || viaBin) {
     },
     (err) => {
       console.error(`missionctl: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
+      // An IPC directory we may not trust is the operator's to fix, like a bad configuration value.
+      process.exitCode = (err as { code?: unknown })?.code === "UNSAFE_IPC_DIR" ? 2 : 1;
     },
   );
 }

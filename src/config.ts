@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseDotenv } from "./dotenv.ts";
+import { plainAddressProblem } from "./ipc/address.ts";
 import { isProcessId } from "./ipc/ids.ts";
 import { parsePeerSpec } from "./ipc/transport.ts";
 
@@ -41,15 +42,23 @@ const intList = (what: string, allowNegative: boolean) =>
       return out;
     });
 
-const positiveInt = (fallback: number) =>
+/**
+ * A positive integer, at most `max` when given: durations have one because a value no one means (an
+ * extra digit or three) would otherwise be taken literally, so `max` is named in the message.
+ */
+const positiveInt = (fallback: number, max?: number) =>
   z
     .string()
     .optional()
     .transform((raw, ctx) => {
       if (raw === undefined) return fallback;
       const n = Number(raw);
-      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) {
-        ctx.addIssue({ code: "custom", message: `must be a positive integer (got ${JSON.stringify(raw)})` });
+      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0 || (max !== undefined && n > max)) {
+        const bound = max === undefined ? "" : ` of at most ${max}`;
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a positive integer${bound} (got ${JSON.stringify(raw)})`,
+        });
         return fallback;
       }
       return n;
@@ -98,11 +107,9 @@ const schema = z.object({
         const peer = parsePeerSpec(spec);
         if (!isProcessId(peer.id)) {
           ctx.addIssue({ code: "custom", message: `${JSON.stringify(peer.id)} is not a process id` });
-        } else if (peer.address !== undefined && !/^(tcp|ipc):\/\/.+/.test(peer.address)) {
-          ctx.addIssue({
-            code: "custom",
-            message: `${JSON.stringify(spec)}: the address must be tcp://… or ipc://…`,
-          });
+        } else if (peer.address !== undefined) {
+          const problem = plainAddressProblem(peer.address);
+          if (problem) ctx.addIssue({ code: "custom", message: `${peer.id}: ${problem}` });
         }
       }
       return specs;
@@ -110,9 +117,10 @@ const schema = z.object({
   MISSIONCTL_OPERATORS: intList("Telegram user id", false),
   MISSIONCTL_VIEWERS: intList("Telegram user id", false),
   MISSIONCTL_ALERT_CHATS: intList("chat id", true),
-  MISSIONCTL_REPLY_TIMEOUT_MS: positiveInt(10_000),
-  MISSIONCTL_HEARTBEAT_GRACE: positiveInt(3),
-  MISSIONCTL_ALERT_REPEAT_MS: positiveInt(1_800_000),
+  MISSIONCTL_REPLY_TIMEOUT_MS: positiveInt(10_000, 3_600_000), // an hour: a chat command waiting longer is lost
+  MISSIONCTL_HEARTBEAT_GRACE: positiveInt(3, 1000),
+  MISSIONCTL_ALERT_REPEAT_MS: positiveInt(1_800_000, 2_592_000_000), // 30 days, like the longest mute
+  MISSIONCTL_MAX_PROCESSES: positiveInt(1000),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
 });
 

@@ -34,12 +34,12 @@ describe("loadConfig", () => {
 
   it("parses lists and numbers; alert chats default to the operators' private chats", () => {
     const c = load({
-      MISSIONCTL_PROCESSES: "mm1, mm2=tcp://10.0.0.5:7001",
+      MISSIONCTL_PROCESSES: "mm1, mm2=tcp://127.0.0.5:7001",
       MISSIONCTL_OPERATORS: "1,2",
       MISSIONCTL_VIEWERS: "3",
       MISSIONCTL_REPLY_TIMEOUT_MS: "2500",
     });
-    expect(c.MISSIONCTL_PROCESSES).toEqual(["mm1", "mm2=tcp://10.0.0.5:7001"]);
+    expect(c.MISSIONCTL_PROCESSES).toEqual(["mm1", "mm2=tcp://127.0.0.5:7001"]);
     expect(c.MISSIONCTL_OPERATORS).toEqual([1, 2]);
     expect(c.MISSIONCTL_VIEWERS).toEqual([3]);
     expect(c.MISSIONCTL_ALERT_CHATS).toEqual([1, 2]);
@@ -115,5 +115,38 @@ describe("parseDotenv", () => {
       D: "v",
       E: "a\nb",
     });
+  });
+});
+
+describe("loadConfig: durations beyond a sane maximum (issue 10)", () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      load(env);
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems;
+      throw err;
+    }
+    return [];
+  };
+
+  it.each([
+    ["MISSIONCTL_REPLY_TIMEOUT_MS", "3000000000", 3_600_000],
+    ["MISSIONCTL_ALERT_REPEAT_MS", "3000000000", 2_592_000_000],
+    ["MISSIONCTL_HEARTBEAT_GRACE", "1001", 1000],
+  ])("refuses %s=%s, naming the maximum %d", (name, raw, max) => {
+    expect(problemsOf({ [name]: raw })).toEqual([
+      `${name}: must be a positive integer of at most ${max} (got "${raw}")`,
+    ]);
+  });
+
+  it("takes each maximum itself: a 30-day alert repeat, a one-hour reply timeout, a grace of 1000", () => {
+    const c = load({
+      MISSIONCTL_REPLY_TIMEOUT_MS: "3600000",
+      MISSIONCTL_ALERT_REPEAT_MS: "2592000000",
+      MISSIONCTL_HEARTBEAT_GRACE: "1000",
+    });
+    expect(c.MISSIONCTL_REPLY_TIMEOUT_MS).toBe(3_600_000);
+    expect(c.MISSIONCTL_ALERT_REPEAT_MS).toBe(2_592_000_000);
+    expect(c.MISSIONCTL_HEARTBEAT_GRACE).toBe(1000);
   });
 });

@@ -30,7 +30,7 @@ export const flush = async (rounds = 5): Promise<void> => {
  */
 export class TapTransport implements Transport {
   /** Frames handed up by the inner transport, copied, with the peer they came from. */
-  readonly received: { frame: Buffer; peer: string }[] = [];
+  readonly received: { frame: Buffer; peer: string | undefined }[] = [];
   /** Frames actually passed down to the inner transport (lost ones excluded), copied. */
   readonly published: Buffer[] = [];
   /** Frames this wrapper lost on purpose. */

@@ -6,6 +6,11 @@ me, ipc_dir = sys.argv[1], os.environ.get("MISSIONCTL_IPC_DIR", "/tmp/missionctl
 INTERVAL_S, HEARTBEAT_S = 60.0, 5.0
 ctx = zmq.Context()
 os.makedirs(f"{ipc_dir}/command", mode=0o700, exist_ok=True)
+for d in (ipc_dir, f"{ipc_dir}/command"):  # only a directory of ours, closed to others (docs/security.md)
+    st = os.lstat(d)
+    if os.path.islink(d) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        print(f"unsafe IPC directory {d}: not a private directory of yours (chmod 700, or remove it)", file=sys.stderr)
+        sys.exit(2)
 pub = ctx.socket(zmq.PUB)
 pub.bind(f"ipc://{ipc_dir}/command/{me}.ipc")  # everything we send goes out here
 sub = ctx.socket(zmq.SUB)  # what we hear: unicast, broadcast and every multicast prefix of our id

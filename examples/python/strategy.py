@@ -16,6 +16,7 @@ import json
 import os
 import re
 import signal
+import stat
 import sys
 import time
 import traceback
@@ -39,6 +40,21 @@ def targets_me(target, me):
     return target == me
 
 
+
+def check_private_dir(path):
+    """Refuses an IPC directory that is a symlink, not ours, or open to others (docs/security.md)."""
+    st = os.lstat(path)
+    problem = (
+        "is a symbolic link" if stat.S_ISLNK(st.st_mode)
+        else "is not a directory" if not stat.S_ISDIR(st.st_mode)
+        else f"belongs to uid {st.st_uid}, not to you" if st.st_uid != os.getuid()
+        else f"has mode {st.st_mode & 0o777:o}, open to group or others (chmod 700 {path})" if st.st_mode & 0o077
+        else None
+    )
+    if problem:
+        print(f"unsafe IPC directory {path}: it {problem}", file=sys.stderr)
+        sys.exit(2)
+
 class Strategy:
     def __init__(self, process_id, ipc_dir, hear, interval_s, step_s, heartbeat_s):
         self.id = process_id
@@ -58,6 +74,8 @@ class Strategy:
         self.tasks = set()
 
         os.makedirs(os.path.join(ipc_dir, "command"), mode=0o700, exist_ok=True)
+        for d in (ipc_dir, os.path.join(ipc_dir, "command")):
+            check_private_dir(d)
         self.ctx = zmq.asyncio.Context()
         self.pub = self.ctx.socket(zmq.PUB)
         self.pub.bind(command_address(ipc_dir, process_id))

@@ -33,6 +33,9 @@ export interface ButtonPress {
   id: string;
   fromId: number;
   data: string;
+  /** The message the pressed button is on; a press without one (inline message) is refused. */
+  chatId?: number;
+  messageId?: number;
 }
 
 /**
@@ -40,7 +43,8 @@ export interface ButtonPress {
  *
  * @example
  * await confirmations.ask({ userId, chatId, summary: "/exit mm*", onConfirm, onEnd });
- * await confirmations.press({ id: query.id, fromId: query.from.id, data: query.data });
+ * await confirmations.press({ id: query.id, fromId: query.from.id, data: query.data,
+ *   chatId: query.message?.chat.id, messageId: query.message?.message_id });
  */
 export class Confirmations {
   readonly #pending = new Map<string, Pending>();
@@ -92,6 +96,15 @@ export class Confirmations {
     }
     if (press.fromId !== pending.userId) {
       await this.chat.answer(press.id, "Only the person who asked can answer this.", true);
+      return true;
+    }
+    // A copy of the buttons elsewhere (a forwarded question, another chat) answers nothing.
+    if (press.chatId !== pending.chatId || press.messageId !== pending.messageId) {
+      await this.chat.answer(
+        press.id,
+        "Answer on the question itself, in the chat where it was asked.",
+        true,
+      );
       return true;
     }
     this.#pending.delete(id);

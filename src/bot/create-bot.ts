@@ -11,11 +11,12 @@ import type { LifecycleBus } from "../events.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { MonitorApi } from "../monitor/types.ts";
-import { type RetryOptions, withTelegramRetry } from "../telegram/retry.ts";
+import { isAbortError, type RetryOptions, withTelegramRetry } from "../telegram/retry.ts";
 import { type ChatApi, telegramChat } from "./chat.ts";
 import { Confirmations } from "./confirmations.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { loadRegistry, type Registry } from "./registry.ts";
+import { drained, linkSignals } from "./stopping.ts";
 
 /** The raw Bot API call: method name and JSON payload in, `result` out (or a thrown TelegramError). */
 export type CallApi = (
@@ -42,6 +43,11 @@ export interface CreateBotOptions {
   editIntervalMs?: number;
   /** How long Confirm / Cancel buttons stay valid (default 60 000 ms). */
   confirmTtlMs?: number;
+  /**
+   * How long stop() lets commands in flight finish before cutting every Bot API call still
+   * retrying or pending (default 1000 ms).
+   */
+  stopGraceMs?: number;
   /** Skip the getMe call (tests, demo). */
   botInfo?: UserFromGetMe;
 }
@@ -65,7 +71,11 @@ export interface BotHandle {
   launch(onStopped?: (err?: unknown) => void): Promise<void>;
   /** Resolves when no command is in flight (tests). */
   idle(): Promise<void>;
-  /** Stops polling, drops pending confirmations and waits for commands in flight. */
+  /**
+   * Stops polling, drops pending confirmations, gives commands in flight `stopGraceMs` to finish,
+   * then abandons every Bot API call still retrying or pending (start-up's getMe included), so
+   * stopping never waits on a Telegram outage.
+   */
   stop(): Promise<void>;
 }
 
@@ -90,6 +100,7 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
 
   const client = telegraf.telegram;
   const raw: CallApi = options.telegram?.callApi ?? (client.callApi.bind(client) as unknown as CallApi);
+  const stopping = new AbortController();
   const retry: RetryOptions = {
     clock,
     onRetry: (err, attempt, delayMs, why) =>
@@ -99,11 +110,22 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
       ),
     ...options.telegram?.retry,
   };
-  const wrapped: CallApi = (method, payload, opts) =>
-    // Polling has its own retry loop and must stay abortable; everything else is retried here.
-    method === "getUpdates"
-      ? raw(method, payload, opts)
-      : withTelegramRetry(() => raw(method, payload, opts), retry);
+  const wrapped: CallApi = async (method, payload, opts) => {
+    const linked = linkSignals(stopping.signal, opts?.signal as AbortSignal | undefined);
+    const signal = linked.signal;
+    try {
+      return await withTelegramRetry(
+        () => raw(method, payload, { ...opts, signal }),
+        // Polling retries 5xx itself, but after a fixed 5 s sleep nothing can cut short; retried
+        // here it stays abortable. No deadline: polling outlasts any outage.
+        method === "getUpdates"
+          ? { ...retry, signal, deadlineMs: Number.POSITIVE_INFINITY, maxDelayMs: 5000 }
+          : { ...retry, signal },
+      );
+    } finally {
+      linked.dispose();
+    }
+  };
   client.callApi = wrapped as unknown as typeof client.callApi;
   // telegraf gives each update a fresh Telegram client; make contexts use the wrapped one too.
   Object.assign(telegraf.context, { telegram: client });
@@ -115,7 +137,11 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
   });
   const tasks = new Set<Promise<void>>();
   const spawn = (work: () => Promise<void>) => {
-    const task = work().catch((err) => log.error({ err }, "background task failed"));
+    const task = work().catch((err) =>
+      isAbortError(err)
+        ? log.info("background task cut short by the stop")
+        : log.error({ err }, "background task failed"),
+    );
     tasks.add(task);
     void task.finally(() => tasks.delete(task));
   };
@@ -147,12 +173,23 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
       if (seenUpdates.has(update.update_id)) return; // delivered twice: run it once
       seenUpdates.add(update.update_id);
       if (seenUpdates.size > 1000) seenUpdates.delete(seenUpdates.values().next().value as number);
-      dispatch({ userId: from.id, userName, chatId: m.chat.id, text: m.text, sentAt: m.date * 1000 });
+      const relayed = relayedKind(m);
+      dispatch({
+        userId: from.id,
+        userName,
+        chatId: m.chat.id,
+        text: m.text,
+        sentAt: m.date * 1000,
+        ...(relayed ? { relayed } : {}),
+      });
     } else if ("callback_query" in update && update.callback_query) {
       const q = update.callback_query;
       const data = "data" in q ? q.data : undefined;
       spawn(async () => {
-        const handled = data ? await confirmations.press({ id: q.id, fromId: q.from.id, data }) : false;
+        const at = q.message ? { chatId: q.message.chat.id, messageId: q.message.message_id } : {};
+        const handled = data
+          ? await confirmations.press({ id: q.id, fromId: q.from.id, data, ...at })
+          : false;
         if (!handled) await chat.answer(q.id);
       });
     }
@@ -204,9 +241,33 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
         polling = false;
         telegraf.stop("shutdown");
       }
-      while (tasks.size > 0) await Promise.all([...tasks]);
+      // Commands in flight may finish their replies; a reply stuck retrying must not hold the stop.
+      await drained(tasks, clock, options.stopGraceMs ?? 1000);
+      stopping.abort();
+      // What is still running waits on its processes (the IPC's stop ends it), not on Telegram.
+      if (!(await drained(tasks, clock, 100)))
+        log.warn({ inFlight: tasks.size }, "bot stopped with commands still waiting for replies");
     },
   };
+}
+
+/**
+ * Whether a message is someone else's text passed on: forwarded (Bot API 7 `forward_origin`, the
+ * older `forward_*` fields, a channel's automatic forward) or sent as a chat (`sender_chat`).
+ */
+function relayedKind(m: object): "forwarded" | "sender_chat" | undefined {
+  const fields = m as Record<string, unknown>;
+  const forwarded = [
+    "forward_origin",
+    "forward_date",
+    "forward_from",
+    "forward_from_chat",
+    "forward_sender_name",
+  ];
+  if (fields.is_automatic_forward === true || forwarded.some((k) => fields[k] !== undefined))
+    return "forwarded";
+  if (fields.sender_chat !== undefined) return "sender_chat";
+  return undefined;
 }
 
 /** The chat an update came from, read defensively: the update may be what is broken. */

@@ -3,6 +3,7 @@
  * the handler, and publish the command's lifecycle on the bus (which the audit log observes).
  */
 import { isGroupTarget } from "../ipc/ids.ts";
+import { isAbortError } from "../telegram/retry.ts";
 import { allows, notAuthorizedText, roleOf } from "./auth.ts";
 import type { ChatApi } from "./chat.ts";
 import type { Confirmations } from "./confirmations.ts";
@@ -21,7 +22,18 @@ export interface IncomingMessage {
   text: string;
   /** When the user sent it (epoch ms; Telegram's message date). */
   sentAt?: number;
+  /**
+   * Set when the text is not the sender's own command: `forwarded` (someone else's message, maybe
+   * old, passed on) or `sender_chat` (sent as a group or channel, so `userId` is no person).
+   */
+  relayed?: "forwarded" | "sender_chat";
 }
+
+/** What the bot says instead of running a relayed command (one line). */
+export const RELAYED_TEXT = {
+  forwarded: "Forwarded commands are not run: type the command yourself.",
+  sender_chat: "Commands sent as a group or channel are not run: send the command as yourself.",
+} as const;
 
 /**
  * Operator commands older than this are not run: after the bot was down, Telegram delivers the
@@ -132,6 +144,12 @@ export function createDispatcher(deps: DispatcherDeps): (message: IncomingMessag
       await def.handler(ctx, args);
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
+      // The bot is stopping: the command's answer was abandoned, the handler did not fail.
+      if (isAbortError(err)) {
+        deps.log.info({ command: def.name }, "command cut short by the stop");
+        done(message, def.name, { ...record, outcome: "error", detail: text });
+        return;
+      }
       deps.log.error({ err, command: def.name }, "command handler failed");
       record.outcome = "error";
       record.detail = text;
@@ -160,12 +178,20 @@ export function createDispatcher(deps: DispatcherDeps): (message: IncomingMessag
     if (!parsed) return;
     const { userId, chatId } = message;
     bus.emit("command.received", { userId, chatId, command: parsed.name, text: message.text });
+    const refuse = async (kind: "forwarded" | "sender_chat") => {
+      bus.emit("command.denied", { userId, chatId, command: parsed.name, reason: `${kind} message` });
+      await say(chatId, RELAYED_TEXT[kind]);
+    };
+    // Before authorization: the id of a message sent as a chat is Telegram's stand-in, not a user's.
+    if (message.relayed === "sender_chat") return refuse("sender_chat");
     const role = roleOf(config, userId);
     if (!role) {
       bus.emit("command.denied", { userId, chatId, command: parsed.name, reason: "not authorized" });
       await say(chatId, notAuthorizedText(userId));
       return;
     }
+    // After it: a stranger hears the one line DESIGN §7 promises, whatever they sent.
+    if (message.relayed === "forwarded") return refuse("forwarded");
     const def = deps.registry.byName.get(parsed.name);
     if (!def) {
       done(message, parsed.name, { targets: [], outcome: "invalid", detail: "unknown command" });

@@ -14,8 +14,8 @@ export const BOT_USAGE = `Usage: missionctl bot
 Runs the Telegram bot (long polling). Configuration comes from the environment and .env:
 TELEGRAM_BOT_TOKEN (required), TELEGRAM_API_ROOT, MISSIONCTL_ID, MISSIONCTL_IPC_DIR,
 MISSIONCTL_PROCESSES, MISSIONCTL_OPERATORS, MISSIONCTL_VIEWERS, MISSIONCTL_ALERT_CHATS,
-MISSIONCTL_REPLY_TIMEOUT_MS, MISSIONCTL_HEARTBEAT_GRACE, MISSIONCTL_ALERT_REPEAT_MS, LOG_LEVEL
-(see .env.example). Stops cleanly on SIGINT / SIGTERM.`;
+MISSIONCTL_REPLY_TIMEOUT_MS, MISSIONCTL_HEARTBEAT_GRACE, MISSIONCTL_ALERT_REPEAT_MS,
+MISSIONCTL_MAX_PROCESSES, LOG_LEVEL (see .env.example). Stops cleanly on SIGINT / SIGTERM.`;
 
 /**
  * Runs the bot until SIGINT/SIGTERM (exit code 0) or a fatal Bot API error such as a bad token (1).
@@ -51,6 +51,15 @@ export async function runBotCommand(args: string[]): Promise<number> {
   const logger = createProcessLogger({ level: config.LOG_LEVEL, name: "missionctl" });
   const log = logger.child({ module: "main" });
   const id = config.MISSIONCTL_ID;
+  // Heard from the start, so a signal while starting up is a clean stop rather than node's default.
+  let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  let early: NodeJS.Signals | undefined;
+  const signalled = (signal: NodeJS.Signals) => {
+    if (onSignal) onSignal(signal);
+    else early ??= signal;
+  };
+  process.once("SIGINT", signalled);
+  process.once("SIGTERM", signalled);
   const ipc = new IpcCommandSystem({
     id,
     transport: new ZmqTransport({ id, ipcDir: config.MISSIONCTL_IPC_DIR, logger }),
@@ -66,6 +75,8 @@ export async function runBotCommand(args: string[]): Promise<number> {
 
   return new Promise<number>((resolve) => {
     let stopping = false;
+    // A stop is over within 2 s whatever the Bot API does: every retry is abandoned at once and
+    // commands in flight get 1 s.
     const shutdown = async (why: string, code: number) => {
       if (stopping) return;
       stopping = true;
@@ -75,8 +86,8 @@ export async function runBotCommand(args: string[]): Promise<number> {
       await ipc.stop({ lingerMs: 200 }).catch(() => {});
       resolve(code);
     };
-    process.once("SIGINT", () => void shutdown("SIGINT", 0));
-    process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+    onSignal = (signal) => void shutdown(signal, 0);
+    if (early) return onSignal(early);
     runtime.bot
       .launch((err) => {
         if (err) {
@@ -87,6 +98,8 @@ export async function runBotCommand(args: string[]): Promise<number> {
       .then(
         () => log.info({ id, heard: ipc.heardProcesses() }, "bot started"),
         (err) => {
+          // A stop during start-up abandons getMe and deleteWebhook: that is no failure.
+          if (stopping) return;
           log.fatal({ err }, "could not start the bot (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT)");
           void shutdown("launch failed", 1);
         },

@@ -7,9 +7,11 @@ import { type Clock, systemClock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { LifecycleBus } from "../events.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
+import { parsePeerSpec } from "../ipc/transport.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { type AlertNotifier, createAlertNotifier, createMonitor } from "../monitor/index.ts";
 import type { MonitorApi } from "../monitor/types.ts";
+import { isAbortError } from "../telegram/retry.ts";
 import { attachAuditLog } from "./audit.ts";
 import { type BotHandle, type CreateBotOptions, createBot } from "./create-bot.ts";
 
@@ -22,7 +24,7 @@ export interface BotRuntimeOptions extends Omit<CreateBotOptions, "monitor" | "b
   /** Use this monitor instead of creating one (it is then neither started nor stopped here). */
   monitor?: MonitorApi;
   /** Monitor timing overrides (tests); defaults come from the config. */
-  monitorOptions?: { settleMs?: number };
+  monitorOptions?: { settleMs?: number; startGraceMs?: number };
 }
 
 export interface BotRuntime {
@@ -59,8 +61,14 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
         logger,
         heartbeatGrace: config.MISSIONCTL_HEARTBEAT_GRACE,
         alertRepeatMs: config.MISSIONCTL_ALERT_REPEAT_MS,
+        maxProcesses: config.MISSIONCTL_MAX_PROCESSES,
+        // Configured processes are known from the start, and alerted if they never come.
+        expected: config.MISSIONCTL_PROCESSES.map((spec) => parsePeerSpec(spec).id),
         ...(options.monitorOptions?.settleMs !== undefined
           ? { settleMs: options.monitorOptions.settleMs }
+          : {}),
+        ...(options.monitorOptions?.startGraceMs !== undefined
+          ? { startGraceMs: options.monitorOptions.startGraceMs }
           : {}),
       });
   const monitor: MonitorApi = options.monitor ?? (owned as MonitorApi);
@@ -83,19 +91,23 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
         chats: [...config.MISSIONCTL_ALERT_CHATS],
         // One attempt per call: the notifier's per-chat queue retries and keeps alerts in order.
         send: (chatId, text, o) =>
-          bot.callOnce("sendMessage", {
-            chat_id: chatId,
-            text,
-            ...(o?.silent ? { disable_notification: true } : {}),
-          }),
+          bot.callOnce(
+            "sendMessage",
+            { chat_id: chatId, text, ...(o?.silent ? { disable_notification: true } : {}) },
+            o?.signal ? { signal: o.signal } : {},
+          ),
         logger,
         clock,
       });
       // The menu is a convenience: it is set in the background, and failing to set it must not stop
       // the bot (a slow Bot API would otherwise delay the start by the whole retry window).
-      void bot.publishCommands().catch((err) => log.warn({ err }, "could not publish the command menu"));
+      void bot.publishCommands().catch((err) => {
+        if (isAbortError(err)) log.info("stopped before the command menu was published");
+        else log.warn({ err }, "could not publish the command menu");
+      });
     },
     stop: async () => {
+      // bot.stop() is bounded; the notifier then drops (and logs) what an outage kept queued.
       await bot.stop();
       notifier?.stop();
       owned?.stop();

@@ -8,17 +8,24 @@ import { formatClockTime, formatDuration } from "./format.ts";
  * @example
  * formatProcess({ id: "mm1", state: "up", strategyState: "sleeping", connected: true, lastHeartbeatAt: 0 }, 2000);
  * // "mm1 — up (sleeping), heartbeat 2.0 s ago, connected, not muted"
+ * formatProcess({ id: "mm3", state: "unknown", connected: false, neverConnected: true }, 0);
+ * // "mm3 — never connected since the bot started, not muted"
  */
 export function formatProcess(p: ProcessView, now: number): string {
-  const state = p.strategyState ? `${p.state} (${p.strategyState})` : p.state;
-  const heartbeat =
-    p.lastHeartbeatAt !== undefined
-      ? `heartbeat ${formatDuration(now - p.lastHeartbeatAt)} ago`
-      : "no heartbeat yet";
   const muted =
     p.mutedUntil !== undefined && p.mutedUntil > now
       ? `muted until ${formatClockTime(p.mutedUntil)}`
       : "not muted";
+  if (p.neverConnected) {
+    const state = p.state === "unknown" ? "" : `${p.state}, `;
+    return `${p.id} — ${state}never connected since the bot started, ${muted}`;
+  }
+  // The strategy's state word comes from its heartbeat: a long one must not blow up a listing.
+  const state = p.strategyState ? `${p.state} (${clip(p.strategyState, 40)})` : p.state;
+  const heartbeat =
+    p.lastHeartbeatAt !== undefined
+      ? `heartbeat ${formatDuration(now - p.lastHeartbeatAt)} ago`
+      : "no heartbeat yet";
   return `${p.id} — ${state}, ${heartbeat}, ${p.connected ? "connected" : "not connected"}, ${muted}`;
 }
 
@@ -53,6 +60,8 @@ export function formatMute(m: Mute, now: number): string {
   const by = m.by ? ` by ${m.by}` : "";
   return `${m.target} — muted until ${formatClockTime(m.until)} (${formatDuration(m.until - now)} left)${by}`;
 }
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** JSON on one line, cut to `max` characters for a chat line. */
 export function compactJson(value: unknown, max = 300): string {

@@ -54,6 +54,8 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   const config: Config = Object.freeze({
     ...base,
     MISSIONCTL_IPC_DIR: ipcDir,
+    // The demo's own strategies: shown from the start, alerted if one never comes up.
+    MISSIONCTL_PROCESSES: STRATEGIES,
     MISSIONCTL_OPERATORS: [DEMO_USER],
     MISSIONCTL_VIEWERS: [],
     MISSIONCTL_ALERT_CHATS: [DEMO_USER],

@@ -6,6 +6,26 @@ import { COMMAND_TYPE_RE, PROCESS_ID_RE, TARGET_ID_RE } from "./ids.ts";
 export const TOPIC_BYTES = 64;
 /** Frames larger than this are dropped unless a receiver is configured otherwise. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Deepest nesting of objects and arrays a body may have (the body itself is level 1, its payload 2).
+ * Deeper JSON parses, but stringifying or logging it overflows the stack: one such frame would end
+ * a receive loop, so it is refused like any other malformed body.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `value` nests objects or arrays more than `limit` levels deep. Recursion stops at the limit. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (limit <= 0) return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (nestsDeeperThan(item, limit - 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (nestsDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
+  }
+  return false;
+}
 
 /** The IPCCommand body of seed 003; unknown fields are stripped, not refused. */
 export const ipcCommandSchema = z.object({
@@ -60,6 +80,11 @@ export function encodeFrame(command: IpcCommand): Buffer {
       });
     }
   }
+  if (nestsDeeperThan(command.payload, MAX_JSON_DEPTH - 1)) {
+    throw new IpcError("INVALID_COMMAND", `payload nests deeper than ${MAX_JSON_DEPTH} levels`, {
+      commandId: command.command_id,
+    });
+  }
   const topic = `${command.target_id}.${command.command_type}`;
   if (topic.length > TOPIC_BYTES) encodeTopic(command.target_id, command.command_type); // throws TOPIC_TOO_LONG
   // One allocation (from Node's pool for frames under 4 KiB) instead of topic + body + concat.
@@ -90,6 +115,9 @@ export function decodeFrame(frame: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTE
     body = JSON.parse(buf.toString("utf8", TOPIC_BYTES));
   } catch {
     return fail("bad_json", `body after topic "${topic}" is not JSON`);
+  }
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    return fail("bad_schema", `topic "${topic}": body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
   // Fast path for the well-formed frames that make up the traffic; zod (and its message) otherwise.
   let command = readCommandShape(body);

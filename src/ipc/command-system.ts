@@ -1,9 +1,10 @@
 import { EventEmitter } from "node:events";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Logger, silentLogger } from "../log.ts";
+import { assertPlainAddress } from "./address.ts";
 import { DEFAULT_MAX_FRAME_BYTES, decodeFrame, encodeFrame, type IpcCommand, readReply } from "./codec.ts";
 import { DropCounter } from "./drop-counter.ts";
-import { IpcError } from "./errors.ts";
+import { FrameError, IpcError } from "./errors.ts";
 import { type CommandHandler, isEvent, runHandler } from "./handlers.ts";
 import {
   assertCommandType,
@@ -22,8 +23,11 @@ import { type PeerSpec, parsePeerSpec, type Transport } from "./transport.ts";
 export type { CommandHandler, HandlerContext, HandlerResult } from "./handlers.ts";
 
 export interface CommandSystemEvents {
-  /** Every valid incoming command that is not a reply: commands and events (heartbeat, stopped, crash). */
-  message: [command: IpcCommand, peer: string];
+  /**
+   * Every valid incoming command that is not a reply: commands and events (heartbeat, stopped, crash).
+   * `peer` is the process whose socket it came from (always the command's sender_id when known).
+   */
+  message: [command: IpcCommand, peer: string | undefined];
   /** A process joined or left this process's publisher (XPUB presence). */
   connected: [id: string];
   disconnected: [id: string];
@@ -124,6 +128,7 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   connectToProcess(spec: string | PeerSpec): void {
     const peer = typeof spec === "string" ? parsePeerSpec(spec) : spec;
     assertProcessId(peer.id);
+    if (peer.address !== undefined) assertPlainAddress(peer.address);
     if (peer.id === this.id || this.#heard.has(peer.id)) return;
     this.#heard.set(peer.id, peer);
     this.transport.connect(peer);
@@ -269,13 +274,34 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     return this.transport.publish(frame);
   }
 
-  #onFrame(frame: Buffer, peer: string): void {
+  /**
+   * One frame, isolated: whatever a listener, a reply callback or a handler throws drops this frame
+   * only, never the transport's receive loop (which would leave us deaf to that peer for good).
+   */
+  #onFrame(frame: Buffer, peer: string | undefined): void {
+    try {
+      this.#handleFrame(frame, peer);
+    } catch (err) {
+      this.drops.failed(err, peer);
+    }
+  }
+
+  #handleFrame(frame: Buffer, peer: string | undefined): void {
     const decoded = decodeFrame(frame, this.#maxFrameBytes);
     if (!decoded.ok) {
       this.drops.record(decoded.error, peer);
       return;
     }
     const command = decoded.command;
+    // Where the transport knows whose socket a frame came from, the body cannot claim otherwise:
+    // a process may speak only for itself (its replies, heartbeats, `stopped`, `crash`).
+    if (peer !== undefined && command.sender_id !== peer) {
+      this.drops.record(
+        new FrameError("sender_mismatch", `frame from ${peer} claims to be from ${command.sender_id}`),
+        peer,
+      );
+      return;
+    }
     if (!targetMatches(command.target_id, this.id)) return;
     if (command.command_type === "reply") {
       const reply = readReply(command);

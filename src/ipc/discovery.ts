@@ -1,7 +1,7 @@
 import { type FSWatcher, readdirSync, watch } from "node:fs";
 import { basename } from "node:path";
 import { isProcessId } from "./ids.ts";
-import { commandDir, ensureIpcDir } from "./transport.ts";
+import { commandDir, ensureIpcDir } from "./ipc-dir.ts";
 
 /**
  * Watches IPC_DIR/command for `{id}.ipc` files (inotify through fs.watch, no polling) and reports

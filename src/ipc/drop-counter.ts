@@ -13,7 +13,10 @@ export class DropCounter {
     bad_json: 0,
     bad_schema: 0,
     topic_mismatch: 0,
+    sender_mismatch: 0,
   };
+  /** Frames that decoded but whose handling threw; the receive loop went on. */
+  handlingFailures = 0;
   #lastLogAt = Number.NEGATIVE_INFINITY;
   #suppressed = 0;
 
@@ -23,8 +26,19 @@ export class DropCounter {
     private readonly intervalMs = 1000,
   ) {}
 
-  record(error: FrameError, peer: string): void {
+  record(error: FrameError, peer: string | undefined): void {
     this.counts[error.reason]++;
+    this.#warn(`dropped frame: ${error.message}`, { peer, reason: error.reason });
+  }
+
+  /** A frame that decoded but whose handling threw (a listener, a callback): dropped, counted, logged. */
+  failed(err: unknown, peer: string | undefined): void {
+    this.handlingFailures++;
+    const message = err instanceof Error ? err.message : String(err);
+    this.#warn(`frame handling failed, frame dropped: ${message}`, { peer, reason: "handler_threw" });
+  }
+
+  #warn(message: string, fields: Record<string, unknown>): void {
     const now = this.clock.now();
     if (now - this.#lastLogAt < this.intervalMs) {
       this.#suppressed++;
@@ -32,8 +46,13 @@ export class DropCounter {
     }
     this.#lastLogAt = now;
     this.log.warn(
-      { peer, reason: error.reason, suppressed: this.#suppressed, dropped: { ...this.counts } },
-      `dropped frame: ${error.message}`,
+      {
+        ...fields,
+        suppressed: this.#suppressed,
+        dropped: { ...this.counts },
+        handlingFailures: this.handlingFailures,
+      },
+      message,
     );
     this.#suppressed = 0;
   }

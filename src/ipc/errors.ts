@@ -12,7 +12,9 @@ export type IpcErrorCode =
   | "NOT_CONNECTED"
   | "ABORTED"
   | "CLOSED"
-  | "ADDRESS_IN_USE";
+  | "ADDRESS_IN_USE"
+  | "UNSAFE_IPC_DIR"
+  | "INSECURE_ADDRESS";
 
 export class IpcError<C extends IpcErrorCode = IpcErrorCode> extends Error {
   override name = "IpcError";
@@ -26,7 +28,14 @@ export class IpcError<C extends IpcErrorCode = IpcErrorCode> extends Error {
 }
 
 /** Why an incoming frame was dropped; each reason has its own counter. */
-export type DropReason = "too_short" | "too_large" | "bad_json" | "bad_schema" | "topic_mismatch";
+export type DropReason =
+  | "too_short"
+  | "too_large"
+  | "bad_json"
+  | "bad_schema"
+  | "topic_mismatch"
+  /** The body's sender_id is not the process whose socket the frame came from. */
+  | "sender_mismatch";
 
 /** A frame the receiver refused; returned by the decoder, never thrown out of a receive loop. */
 export class FrameError extends Error {

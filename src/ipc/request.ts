@@ -142,8 +142,12 @@ export class PendingRequest {
     if (settle) this.#clear(settle);
     if (payload.status === "accepted") this.#accepted.add(from);
     else this.#terminal.set(from, event);
-    this.options.onReply?.(event);
-    if (this.#complete()) this.#finish(false);
+    try {
+      this.options.onReply?.(event);
+    } finally {
+      // A throwing callback (it goes on to the frame's error count) must not leave the request open.
+      if (this.#complete()) this.#finish(false);
+    }
   }
 
   #send(): void {

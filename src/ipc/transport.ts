@@ -1,5 +1,5 @@
-import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { commandDir } from "./ipc-dir.ts";
 
 /** A peer to hear: its id, and its publisher's address when it is not the ipc default. */
 export interface PeerSpec {
@@ -10,8 +10,11 @@ export interface PeerSpec {
 
 /** What a transport reports upward. One object, not an emitter: the hot path is a direct call. */
 export interface TransportHandlers {
-  /** One frame published by `peerId`, already filtered by this process's subscriptions. */
-  frame(frame: Buffer, peerId: string): void;
+  /**
+   * One frame published by `peerId`, already filtered by this process's subscriptions. `peerId` is
+   * undefined only where the transport cannot tell whose socket a frame came from (a proxy).
+   */
+  frame(frame: Buffer, peerId: string | undefined): void;
   /** An XPUB subscription message: a subscriber (un)subscribed `topic` on this process's publisher. */
   subscription(topic: string, subscribed: boolean): void;
   /** The socket towards peer `peerId` connected or lost its connection. */
@@ -35,25 +38,8 @@ export interface Transport {
   close(options?: { lingerMs?: number }): Promise<void>;
 }
 
-/** `IPC_DIR/command`, where every process binds `{id}.ipc`. */
-export const commandDir = (ipcDir: string): string => join(ipcDir, "command");
-
 export const ipcAddress = (ipcDir: string, id: string): string =>
   `ipc://${join(commandDir(ipcDir), `${id}.ipc`)}`;
-
-/** Creates IPC_DIR and IPC_DIR/command with mode 0700 (also tightening existing ones we own). */
-export function ensureIpcDir(ipcDir: string): string {
-  const dir = commandDir(ipcDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const d of [ipcDir, dir]) {
-    try {
-      chmodSync(d, 0o700);
-    } catch {
-      // Not ours (a shared parent): its owner decides its mode.
-    }
-  }
-  return dir;
-}
 
 /** Parses `mm1` or `mm1=tcp://host:port` (configuration and `connectToProcess`). */
 export function parsePeerSpec(spec: string): PeerSpec {

@@ -1,21 +1,17 @@
 import { isUtf8 } from "node:buffer";
 import * as zmq from "zeromq";
 import { type Logger, silentLogger } from "../log.ts";
+import { assertPlainAddress } from "./address.ts";
 import { IpcError } from "./errors.ts";
 import { subscriptionPrefixes } from "./ids.ts";
+import { ensureIpcDir } from "./ipc-dir.ts";
 import { assertIpcAddressFree, ipcPath, removeSocketFile, socketFileInode } from "./socket-file.ts";
-import {
-  ensureIpcDir,
-  ipcAddress,
-  type PeerSpec,
-  type Transport,
-  type TransportHandlers,
-} from "./transport.ts";
+import { ipcAddress, type PeerSpec, type Transport, type TransportHandlers } from "./transport.ts";
 
 export interface ZmqTransportOptions {
   id: string;
   ipcDir: string;
-  /** Bind here instead of the ipc command address (e.g. `tcp://0.0.0.0:7001`). */
+  /** Bind here instead of the ipc command address: `tcp://127.0.0.1:7001` (loopback only, DESIGN §2). */
   bindAddress?: string;
   logger?: Logger;
   /** High-water marks: generous, since losing a command or an alert is worse than memory. */
@@ -70,7 +66,7 @@ export class ZmqTransport implements Transport {
   constructor(options: ZmqTransportOptions) {
     this.id = options.id;
     this.#ipcDir = options.ipcDir;
-    this.address = options.bindAddress ?? ipcAddress(options.ipcDir, options.id);
+    this.address = assertPlainAddress(options.bindAddress ?? ipcAddress(options.ipcDir, options.id));
     this.#log = (options.logger ?? silentLogger).child({ module: "zmq" });
     this.#hwm = options.highWaterMark ?? 100_000;
     this.#pub = new zmq.XPublisher({
@@ -99,7 +95,11 @@ export class ZmqTransport implements Transport {
     try {
       for await (const [msg] of this.#pub) {
         if (!msg || msg.length < 1) continue;
-        this.#handlers.subscription(msg.toString("latin1", 1), msg[0] === 1);
+        try {
+          this.#handlers.subscription(msg.toString("latin1", 1), msg[0] === 1);
+        } catch (err) {
+          this.#log.error({ err }, "subscription handler threw");
+        }
       }
     } catch (err) {
       if (!this.#closed) this.#log.error({ err }, "publisher receive loop failed");
@@ -140,13 +140,14 @@ export class ZmqTransport implements Transport {
 
   connect(peer: PeerSpec): void {
     if (this.#closed || this.#subs.has(peer.id)) return;
+    const address = assertPlainAddress(peer.address ?? ipcAddress(this.#ipcDir, peer.id));
     // Reconnect backoff to 500 ms: an absent peer (the usual `cli`) costs a sleeping process
     // little CPU, and a peer that (re)starts is still heard well within the 1 s of DESIGN §2.
     const sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0, reconnectMaxInterval: 500 });
     for (const prefix of subscriptionPrefixes(this.id)) sub.subscribe(prefix);
     // The monitor must exist before connect(), or a fast connect's event is missed.
     void this.#eventLoop(peer.id, sub);
-    sub.connect(peer.address ?? ipcAddress(this.#ipcDir, peer.id));
+    sub.connect(address);
     this.#subs.set(peer.id, sub);
     void this.#receiveLoop(peer.id, sub);
   }
@@ -154,7 +155,13 @@ export class ZmqTransport implements Transport {
   async #receiveLoop(peerId: string, sub: zmq.Subscriber): Promise<void> {
     try {
       for await (const [frame] of sub) {
-        if (frame) this.#handlers.frame(frame, peerId);
+        if (!frame) continue;
+        try {
+          this.#handlers.frame(frame, peerId);
+        } catch (err) {
+          // One frame's failure must not end the loop: we would be deaf to this peer for good.
+          this.#log.error({ err, peer: peerId }, "frame handler threw; frame dropped");
+        }
       }
     } catch (err) {
       if (!sub.closed) this.#log.error({ err, peer: peerId }, "subscriber receive loop failed");

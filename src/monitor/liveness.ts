@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { Logger } from "../log.ts";
+import { isConnected as connected, type ProcessRecord, ProcessTable } from "./records.ts";
 import { formatDuration, infoText } from "./texts.ts";
 import type { IncidentKind, LivenessState, ProcessView } from "./types.ts";
 
@@ -18,26 +19,6 @@ export interface LivenessSink {
   info(id: string, text: string): void;
 }
 
-interface ProcessRecord {
-  id: string;
-  state: LivenessState;
-  strategyState?: string;
-  pid?: number;
-  /** XPUB presence: the process hears us. */
-  presence: boolean;
-  /** Our SUB link to it; undefined until an event or a heartbeat tells. */
-  link?: boolean;
-  lastHeartbeatAt?: number;
-  intervalMs?: number;
-  silenceTimer?: TimerHandle;
-  /** A loss signal arrived; waiting for a `stopped` that may travel on the other socket. */
-  settleTimer?: TimerHandle;
-  /** Why the process is down (`crashed` or `disconnected`). */
-  downKind?: IncidentKind;
-  /** The pid that announced its own end (stopped / crash): its late frames are not a comeback. */
-  endedPid?: number;
-}
-
 export interface LivenessTrackerOptions {
   clock: Clock;
   log: Logger;
@@ -45,10 +26,14 @@ export interface LivenessTrackerOptions {
   heartbeatGrace: number;
   settleMs: number;
   expectExitTtlMs?: number;
+  /** The most processes tracked (configured ones always have a slot); default 1000. */
+  maxProcesses?: number;
 }
 
+/** The detail of the alert for a configured process that never showed up. */
+export const NEVER_CONNECTED = "never connected since the bot started";
+
 const isLive = (s: LivenessState): boolean => s === "unknown" || s === "up" || s === "silent";
-const connected = (r: ProcessRecord): boolean => r.presence || r.link === true;
 const posNumber = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined;
 const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
@@ -57,6 +42,7 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
  * The per-process liveness state machine, fed by events, presence and the clock:
  *
  * - (first sight) → `unknown` on presence (connected, no heartbeat yet) or `up` on a heartbeat — no alert.
+ * - configured, never seen → `unknown` (never connected) → `down` (disconnected) once the start grace ends.
  * - `unknown`/`up` → `silent` when no heartbeat came for grace × the announced interval.
  * - `silent` → `up` on a heartbeat (resolved).
  * - live → (loss of presence or link) → settle window → `stopped` if a `stopped` came or the exit was
@@ -70,12 +56,39 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
  * t.presence("mm1", false); // 300 ms later: sink.incident("mm1", "disconnected", ...)
  */
 export class LivenessTracker {
-  readonly #records = new Map<string, ProcessRecord>();
+  readonly #records: ProcessTable;
   readonly #expected = new Map<string, number>();
   readonly #o: LivenessTrackerOptions;
+  #graceTimer?: TimerHandle;
 
   constructor(options: LivenessTrackerOptions) {
     this.#o = options;
+    this.#records = new ProcessTable({
+      clock: options.clock,
+      log: options.log,
+      maxProcesses: options.maxProcesses ?? 1000,
+      onFirstRefusal: (id, max) => options.sink.info(id, infoText.limitReached(id, max)),
+    });
+  }
+
+  /**
+   * The configured processes: known (as never connected) from now on; each one still unseen after
+   * `graceMs` is one `disconnected` incident.
+   */
+  configure(ids: readonly string[], graceMs: number): void {
+    for (const id of ids) this.#records.addConfigured(id);
+    if (this.#graceTimer) this.#o.clock.clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    if (ids.length === 0) return;
+    this.#graceTimer = this.#o.clock.setTimeout(() => {
+      this.#graceTimer = undefined;
+      for (const rec of this.#records.values()) {
+        if (!rec.neverSeen || rec.state !== "unknown") continue;
+        rec.state = "down";
+        rec.downKind = "disconnected";
+        this.#o.sink.incident(rec.id, "disconnected", NEVER_CONNECTED);
+      }
+    }, graceMs);
   }
 
   /** A `heartbeat` event: `{ state, pid, uptime_s, interval_ms, seq }`. */
@@ -84,9 +97,11 @@ export class LivenessTracker {
     const pid = posNumber(payload.pid);
     let rec = this.#records.get(id);
     if (!rec) {
-      rec = this.#create(id, "up");
+      rec = this.#records.add(id, "up");
+      if (!rec) return;
       this.#o.log.info({ peer: id, pid }, "learned process from its heartbeat");
     }
+    rec.neverSeen = false;
     // A heartbeat travelled on our SUB link, so it is up unless an event said otherwise since.
     if (rec.link === undefined) rec.link = true;
     if (rec.state === "stopped" || rec.state === "down") {
@@ -123,7 +138,9 @@ export class LivenessTracker {
 
   /** A `stopped` event (planned exit): `{ reason, exit_code }`. */
   stopped(id: string, payload: Record<string, unknown>): void {
-    const rec = this.#records.get(id) ?? this.#create(id, "unknown");
+    const rec = this.#records.get(id) ?? this.#records.add(id, "unknown");
+    if (!rec) return;
+    rec.neverSeen = false;
     if (rec.state === "stopped") return;
     if (rec.state === "down" && rec.downKind === "crashed") return;
     const wasIncident = rec.state === "silent" || rec.state === "down";
@@ -140,7 +157,9 @@ export class LivenessTracker {
 
   /** A `crash` event: `{ error, stack? }`. A crash is an alert even when the exit was expected. */
   crash(id: string, payload: Record<string, unknown>): void {
-    const rec = this.#records.get(id) ?? this.#create(id, "unknown");
+    const rec = this.#records.get(id) ?? this.#records.add(id, "unknown");
+    if (!rec) return;
+    rec.neverSeen = false;
     if (rec.state === "down" && rec.downKind === "crashed") return;
     this.#enterEnd(rec, "down");
     rec.downKind = "crashed";
@@ -152,7 +171,8 @@ export class LivenessTracker {
     let rec = this.#records.get(id);
     if (!rec) {
       if (!up) return;
-      rec = this.#create(id, "unknown");
+      rec = this.#records.add(id, "unknown");
+      if (!rec) return;
       rec.presence = true;
       this.#o.log.info({ peer: id }, "learned process from its presence");
       return;
@@ -184,30 +204,16 @@ export class LivenessTracker {
 
   /** Every known process, sorted by id (without mute information). */
   views(): ProcessView[] {
-    return [...this.#records.values()]
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((r) => ({
-        id: r.id,
-        state: r.state,
-        connected: connected(r),
-        ...(r.strategyState !== undefined ? { strategyState: r.strategyState } : {}),
-        ...(r.lastHeartbeatAt !== undefined ? { lastHeartbeatAt: r.lastHeartbeatAt } : {}),
-        ...(r.intervalMs !== undefined ? { heartbeatIntervalMs: r.intervalMs } : {}),
-        ...(r.pid !== undefined ? { pid: r.pid } : {}),
-      }));
+    return this.#records.views();
   }
 
   /** Forgets everything and cancels every timer. */
   clear(): void {
     for (const rec of this.#records.values()) this.#clearTimers(rec);
+    if (this.#graceTimer) this.#o.clock.clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
     this.#records.clear();
     this.#expected.clear();
-  }
-
-  #create(id: string, state: LivenessState): ProcessRecord {
-    const rec: ProcessRecord = { id, state, presence: false };
-    this.#records.set(id, rec);
-    return rec;
   }
 
   #clearTimers(rec: ProcessRecord): void {
@@ -223,6 +229,7 @@ export class LivenessTracker {
     rec.state = state;
     rec.downKind = undefined;
     rec.endedPid = rec.pid;
+    rec.endedAt = this.#o.clock.now();
   }
 
   #armSilence(rec: ProcessRecord): void {
@@ -240,6 +247,7 @@ export class LivenessTracker {
 
   /** Presence or link came back. */
   #returned(rec: ProcessRecord, via: string): void {
+    rec.neverSeen = false;
     if (rec.settleTimer) {
       this.#o.clock.clearTimeout(rec.settleTimer);
       rec.settleTimer = undefined;
@@ -265,7 +273,8 @@ export class LivenessTracker {
 
   /** Presence or link went away: wait `settleMs` for a `stopped` before calling it unplanned. */
   #lost(rec: ProcessRecord, via: string): void {
-    if (!isLive(rec.state) || rec.settleTimer) return;
+    // A configured process that never came has nothing to lose; its start grace speaks for it.
+    if (rec.neverSeen || !isLive(rec.state) || rec.settleTimer) return;
     this.#o.log.debug({ peer: rec.id, via }, "loss signal; settling");
     rec.settleTimer = this.#o.clock.setTimeout(() => this.#settled(rec), this.#o.settleMs);
   }

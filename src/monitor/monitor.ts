@@ -32,6 +32,15 @@ export interface MonitorOptions {
   flapWindowMs?: number;
   /** How long an expectExit() stays valid (default 15 min). */
   expectExitTtlMs?: number;
+  /**
+   * The most processes tracked (MISSIONCTL_MAX_PROCESSES, default 1000): further new ids are not
+   * tracked (a warning in the log, one line in the alert chats); `expected` ones always are.
+   */
+  maxProcesses?: number;
+  /** Process ids configured to exist (MISSIONCTL_PROCESSES): shown from the start, alerted if they never come. */
+  expected?: readonly string[];
+  /** How long an `expected` process may take to show up before it is alerted (default 30 s). */
+  startGraceMs?: number;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -66,6 +75,14 @@ export function createMonitor(options: MonitorOptions): Monitor {
   const settleMs = positive("settleMs", options.settleMs, 300);
   const flapWindowMs = positive("flapWindowMs", options.flapWindowMs, 60_000);
   const expectExitTtlMs = positive("expectExitTtlMs", options.expectExitTtlMs, 15 * 60_000);
+  const maxProcesses = positive("maxProcesses", options.maxProcesses, 1000);
+  if (!Number.isSafeInteger(maxProcesses)) {
+    throw new MonitorError("INVALID_OPTION", `maxProcesses must be an integer, got ${maxProcesses}`, {
+      maxProcesses,
+    });
+  }
+  const startGraceMs = positive("startGraceMs", options.startGraceMs, 30_000);
+  const expected = [...new Set(options.expected ?? [])];
 
   // The book needs the mutes and the mutes report expiry to the book: wire through a late binding.
   let book: IncidentBook | undefined;
@@ -79,6 +96,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     heartbeatGrace,
     settleMs,
     expectExitTtlMs,
+    maxProcesses,
   });
 
   const onMessage = (command: IpcCommand): void => {
@@ -109,9 +127,23 @@ export function createMonitor(options: MonitorOptions): Monitor {
       ipc.on("connected", onConnected);
       ipc.on("disconnected", onDisconnected);
       ipc.on("link", onLink);
+      // Configured processes first, so that one already present counts as seen rather than learned.
+      tracker.configure(expected, startGraceMs);
       const present = ipc.presence.ids();
       for (const id of present) tracker.presence(id, true);
-      log.info({ present, heartbeatGrace, alertRepeatMs, settleMs, flapWindowMs }, "monitor started");
+      log.info(
+        {
+          present,
+          expected,
+          heartbeatGrace,
+          alertRepeatMs,
+          settleMs,
+          flapWindowMs,
+          maxProcesses,
+          startGraceMs,
+        },
+        "monitor started",
+      );
     },
     stop() {
       if (started) {

@@ -1,7 +1,8 @@
 import { type Clock, systemClock } from "../clock.ts";
 import type { LifecycleBus, LifecycleEvents } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
-import { ChatQueue, type Outgoing, type SendFn } from "./chat-queue.ts";
+import { type Outgoing, urgencyOf } from "./batch.ts";
+import { ChatQueue, type SendFn } from "./chat-queue.ts";
 import { MonitorError } from "./errors.ts";
 
 export type { SendOptions } from "./chat-queue.ts";
@@ -24,6 +25,12 @@ export interface AlertNotifierOptions {
   maxDelayMs?: number;
   /** An attempt still pending after this long is retried (default 60 s). */
   sendTimeoutMs?: number;
+  /**
+   * Minimum gap between two messages to a chat (default 500 ms; 0: none). Lines that arrive within
+   * it leave together as one message; the first urgent line never waits for it, so with the 300 ms
+   * settle window a disconnect still reaches the Bot API within 1 s of the death.
+   */
+  groupWindowMs?: number;
 }
 
 export interface AlertNotifier {
@@ -37,9 +44,11 @@ export interface AlertNotifier {
 
 /**
  * Delivers the lifecycle bus's `alert`, `alert.resolved` and `info` events to the alert chats,
- * through one ordered, retrying, bounded queue per chat ({@link ChatQueue}). Info lines (planned
- * stops, restarts, mute expiry) are delivered too, in the same order, but quietly: `send` gets
- * `{ silent: true }` so the chat does not ring for them.
+ * through one retrying, bounded queue per chat ({@link ChatQueue}): crashed / disconnected first,
+ * then silent, then resolved notices, then info lines (never ahead of an earlier line of the same
+ * process), and lines that gather within the group window as one message. Info lines (planned
+ * stops, restarts, mute expiry) are delivered quietly: `send` gets `{ silent: true }` so the chat
+ * does not ring for them.
  *
  * @example
  * const notifier = createAlertNotifier({
@@ -64,6 +73,12 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
       maxQueue,
     });
   }
+  const groupWindowMs = options.groupWindowMs ?? 500;
+  if (!Number.isFinite(groupWindowMs) || groupWindowMs < 0) {
+    throw new MonitorError("INVALID_OPTION", `groupWindowMs must be a number ≥ 0, got ${groupWindowMs}`, {
+      groupWindowMs,
+    });
+  }
   let waiters: (() => void)[] = [];
   const isIdle = () => queues.every((q) => !q.busy);
   const onIdle = () => {
@@ -82,17 +97,27 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
         baseDelayMs: options.baseDelayMs ?? 500,
         maxDelayMs: options.maxDelayMs ?? 30_000,
         sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
+        groupWindowMs,
         onIdle,
       }),
   );
   if (queues.length === 0) log.warn("no alert chats configured: alerts are only logged");
 
-  const enqueue = (kind: Outgoing["kind"], processId: string, text: string): void => {
+  let seq = 0;
+  const enqueue = (kind: Outgoing["kind"], processId: string, text: string, alertKind?: string): void => {
     log.info({ kind, peer: processId, chats: queues.length }, text);
-    const item = { kind, text, enqueuedAt: clock.now() };
+    const item: Outgoing = {
+      kind,
+      processId,
+      text,
+      enqueuedAt: clock.now(),
+      urgency: urgencyOf(kind, alertKind),
+      seq: ++seq,
+      ...(alertKind !== undefined ? { alertKind } : {}),
+    };
     for (const q of queues) q.push({ ...item });
   };
-  const onAlert = (e: LifecycleEvents["alert"][0]) => enqueue("alert", e.processId, e.text);
+  const onAlert = (e: LifecycleEvents["alert"][0]) => enqueue("alert", e.processId, e.text, e.kind);
   const onResolved = (e: LifecycleEvents["alert.resolved"][0]) => enqueue("resolved", e.processId, e.text);
   const onInfo = (e: LifecycleEvents["info"][0]) => enqueue("info", e.processId, e.text);
   bus.on("alert", onAlert);

@@ -111,4 +111,6 @@ export const infoText = {
   restarted: (id: string, oldPid: number, newPid: number): string =>
     `⚪ ${id} restarted (pid ${oldPid} → ${newPid}) without a stop notice in between`,
   muteExpired: (target: string): string => `🔔 mute of ${target} expired; alerts for it are on again`,
+  limitReached: (id: string, max: number): string =>
+    `⚠️ not tracking ${id}: the monitor already tracks ${max.toLocaleString("en-US")} processes (MISSIONCTL_MAX_PROCESSES); further new ones are not tracked either`,
 };

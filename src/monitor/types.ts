@@ -24,6 +24,8 @@ export interface ProcessView {
   mutedUntil?: number;
   /** The pid from its last heartbeat. */
   pid?: number;
+  /** Configured (MISSIONCTL_PROCESSES) and not seen once since the monitor started. */
+  neverConnected?: boolean;
 }
 
 export type IncidentKind = "crashed" | "disconnected" | "silent";

@@ -1,5 +1,6 @@
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensureIpcDir, secureDir } from "../ipc/ipc-dir.ts";
 
 /** A process-id lock under IPC_DIR/locks: two `send --as cli` must not steal each other's socket. */
 export class LockTimeoutError extends Error {
@@ -105,8 +106,9 @@ export async function acquireIdLock(
   id: string,
   options: { timeoutMs?: number; onWait?: (holderPid: number | undefined) => void } = {},
 ): Promise<() => void> {
+  ensureIpcDir(ipcDir);
   const dir = join(ipcDir, "locks");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  secureDir(dir);
   const path = join(dir, `${id}.lock`);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let told = false;

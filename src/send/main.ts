@@ -1,9 +1,11 @@
 import { readdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "../ipc/codec.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { isCommandType, isGroupTarget, isProcessId, isTargetId, targetMatches } from "../ipc/ids.ts";
-import { commandDir, parsePeerSpec } from "../ipc/transport.ts";
+import { commandDir } from "../ipc/ipc-dir.ts";
+import { parsePeerSpec } from "../ipc/transport.ts";
 import { ZmqTransport } from "../ipc/zmq-transport.ts";
 import { createProcessLogger } from "../log.ts";
 import { acquireIdLock } from "./lock.ts";
@@ -16,7 +18,8 @@ as one JSON line on stdout.
   <target>        a process id, "*" (everyone) or "prefix*" (every process whose id starts so)
   <command_type>  e.g. ping, status, finish_and_exit, exit_now, pause, resume, wake
   [json-payload]  a JSON object (default {})
-  --timeout ms    how long to wait for terminal replies (default MISSIONCTL_REPLY_TIMEOUT_MS, 10000)
+  --timeout ms    how long to wait for terminal replies (default MISSIONCTL_REPLY_TIMEOUT_MS, 10000;
+                  at most 86400000, a day)
   --as id         send as this process id (default cli); the target must hear it (a demo
                   strategy hears chatops,cli unless started with --hear)
 
@@ -28,6 +31,9 @@ taken over.
 Environment (and .env): MISSIONCTL_IPC_DIR (default /tmp/missionctl), MISSIONCTL_PROCESSES (peers
 such as mm1=tcp://host:port), MISSIONCTL_REPLY_TIMEOUT_MS, LOG_LEVEL. Logs go to stderr; stdout
 carries only the JSON reply lines.`;
+
+/** A day: a one-shot command waiting longer than that for its replies is a typo. */
+export const MAX_SEND_TIMEOUT_MS = 86_400_000;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -72,6 +78,9 @@ export function parseSendArgs(args: string[]): SendArgs | "help" {
     if (payload === null || typeof payload !== "object" || Array.isArray(payload)) {
       throw new UsageError("payload must be a JSON object");
     }
+    if (nestsDeeperThan(payload, MAX_JSON_DEPTH - 1)) {
+      throw new UsageError(`payload nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
   }
   const as = values.as ?? "cli";
   if (!isProcessId(as)) throw new UsageError(`invalid --as id ${JSON.stringify(as)}`);
@@ -80,6 +89,10 @@ export function parseSendArgs(args: string[]): SendArgs | "help" {
     timeoutMs = Number(values.timeout);
     if (!/^\d+$/.test(values.timeout) || !Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
       throw new UsageError(`--timeout takes a positive integer (ms), not ${JSON.stringify(values.timeout)}`);
+    if (timeoutMs > MAX_SEND_TIMEOUT_MS)
+      throw new UsageError(
+        `--timeout takes at most ${MAX_SEND_TIMEOUT_MS} ms (a day), not ${values.timeout}`,
+      );
   }
   return {
     target,

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.ts";
-import { isProcessId, parsePeerSpec } from "../ipc/index.ts";
+import { ensureIpcDir, isProcessId, parsePeerSpec, plainAddressProblem } from "../ipc/index.ts";
 import { createProcessLogger } from "../log.ts";
 import { UsageError } from "./errors.ts";
 import { DEFAULT_HEAR } from "./options.ts";
@@ -18,10 +18,10 @@ finish_and_exit, exit_now, pause, resume and wake at any moment, publishes a hea
 aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
 
   <id>              process id: letters, digits, _ and -, at most 40
-  --step-ms N       simulated work per step, in ms (default ${1000})
-  --interval-ms N   sleep between steps, in ms (default ${10_000})
-  --heartbeat-ms N  heartbeat interval, in ms (default ${5000})
-  --hear ids        comma-separated processes to take commands from, id or id=tcp://host:port
+  --step-ms N       simulated work per step, in ms (default ${1000}, at most a year)
+  --interval-ms N   sleep between steps, in ms (default ${10_000}, at most a year)
+  --heartbeat-ms N  heartbeat interval, in ms (default ${5000}, at most a day)
+  --hear ids        comma-separated processes to take commands from, id or id=tcp://127.0.0.1:port
                     (default MISSIONCTL_ID and cli: ${DEFAULT_HEAR.join(",")} unless MISSIONCTL_ID is set)
 
 Environment: MISSIONCTL_IPC_DIR (default /tmp/missionctl), MISSIONCTL_ID (default chatops),
@@ -61,12 +61,17 @@ export function strategyEnv(env: NodeJS.ProcessEnv = process.env): StrategyEnv {
   return { ipcDir: config.MISSIONCTL_IPC_DIR, logLevel: config.LOG_LEVEL, botId: config.MISSIONCTL_ID };
 }
 
-const ms = (flag: string, raw: string | undefined, fallback: number, min: number): number => {
+/** A year: a longer step or interval is a typo, not a schedule (35 days still sleeps 35 days). */
+export const MAX_INTERVAL_MS = 365 * 86_400_000;
+/** A day: the monitor calls a strategy silent after a few missed beats, so rarer beats make no sense. */
+export const MAX_HEARTBEAT_MS = 86_400_000;
+
+const ms = (flag: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) {
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
     throw new UsageError(
-      `${flag} takes ${min > 0 ? "a positive" : "a non-negative"} integer (ms), not ${JSON.stringify(raw)}`,
+      `${flag} takes ${min > 0 ? "a positive" : "a non-negative"} integer (ms) of at most ${max}, not ${JSON.stringify(raw)}`,
     );
   }
   return n;
@@ -95,14 +100,16 @@ export function parseStrategyArgs(args: string[]): StrategyArgs | "help" {
     throw new UsageError(`invalid id ${JSON.stringify(id)}: letters, digits, _ and -, at most 40`);
   const hear = values.hear?.split(",").map((s) => s.trim());
   for (const spec of hear ?? []) {
-    if (!isProcessId(parsePeerSpec(spec).id))
-      throw new UsageError(`--hear: invalid process id ${JSON.stringify(spec)}`);
+    const peer = parsePeerSpec(spec);
+    if (!isProcessId(peer.id)) throw new UsageError(`--hear: invalid process id ${JSON.stringify(spec)}`);
+    const problem = peer.address === undefined ? undefined : plainAddressProblem(peer.address);
+    if (problem) throw new UsageError(`--hear: ${problem}`);
   }
   return {
     id,
-    stepMs: ms("--step-ms", values["step-ms"], 1000, 0),
-    intervalMs: ms("--interval-ms", values["interval-ms"], 10_000, 0),
-    heartbeatMs: ms("--heartbeat-ms", values["heartbeat-ms"], 5000, 1),
+    stepMs: ms("--step-ms", values["step-ms"], 1000, 0, MAX_INTERVAL_MS),
+    intervalMs: ms("--interval-ms", values["interval-ms"], 10_000, 0, MAX_INTERVAL_MS),
+    heartbeatMs: ms("--heartbeat-ms", values["heartbeat-ms"], 5000, 1, MAX_HEARTBEAT_MS),
     ...(hear ? { hear } : {}),
   };
 }
@@ -146,6 +153,7 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
     return 2;
   }
   const { id, stepMs, intervalMs, heartbeatMs } = parsed;
+  ensureIpcDir(env.ipcDir); // throws UNSAFE_IPC_DIR before anything starts: exit 2 with one line
   const hear = parsed.hear ?? defaultHear(env.botId);
   const logger = createProcessLogger({ level: env.logLevel, name: "missionctl" });
   const strategy = runStrategy(

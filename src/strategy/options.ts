@@ -1,5 +1,11 @@
 import type { Clock } from "../clock.ts";
-import { IpcCommandSystem, isProcessId, parsePeerSpec, ZmqTransport } from "../ipc/index.ts";
+import {
+  IpcCommandSystem,
+  isProcessId,
+  parsePeerSpec,
+  plainAddressProblem,
+  ZmqTransport,
+} from "../ipc/index.ts";
 import type { Logger } from "../log.ts";
 import { StrategyError } from "./errors.ts";
 import type { RuntimeOptions, StrategyDefinition } from "./types.ts";
@@ -59,8 +65,12 @@ export function validateStrategy(def: StrategyDefinition, options: RuntimeOption
   nonNegative("heartbeatMs", options.heartbeatMs, true);
   nonNegative("abortGraceMs", options.abortGraceMs);
   nonNegative("lingerMs", options.lingerMs);
-  for (const peer of options.hear ?? []) {
-    if (!isProcessId(parsePeerSpec(peer).id)) bad(`invalid process id to hear: ${JSON.stringify(peer)}`);
+  nonNegative("forceExitDelayMs", options.forceExitDelayMs);
+  for (const spec of options.hear ?? []) {
+    const peer = parsePeerSpec(spec);
+    if (!isProcessId(peer.id)) bad(`invalid process id to hear: ${JSON.stringify(spec)}`);
+    const problem = peer.address === undefined ? undefined : plainAddressProblem(peer.address);
+    if (problem) bad(problem);
   }
 }
 

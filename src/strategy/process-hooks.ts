@@ -1,3 +1,5 @@
+import { setLongTimeout } from "../clock.ts";
+
 /** The part of `process` the runtime touches, so tests can hand it a fake. */
 export interface ProcessHost {
   readonly pid: number;
@@ -49,6 +51,6 @@ export function installProcessHooks(host: ProcessHost, handlers: ProcessHookHand
  * scheduleForcedExit(process, 1, 1000);
  */
 export function scheduleForcedExit(host: ProcessHost, code: number, delayMs: number): void {
-  const timer = setTimeout(() => host.exit(code), delayMs);
-  timer.unref();
+  // setLongTimeout: a plain Node timer would exit at once for a delay beyond 2^31−1 ms.
+  setLongTimeout(() => host.exit(code), delayMs, true);
 }

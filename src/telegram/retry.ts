@@ -1,5 +1,22 @@
 import { type Clock, systemClock } from "../clock.ts";
 
+/**
+ * A Bot API call given up because its AbortSignal fired (the bot is stopping). Named `AbortError`
+ * so telegraf's polling loop, which checks the name, ends quietly on it.
+ */
+export class TelegramAbortError extends Error {
+  override name = "AbortError";
+  readonly code = "ABORTED" as const;
+  constructor(message = "Bot API call abandoned: the bot is stopping") {
+    super(message);
+  }
+}
+
+/** True for an abandoned call: ours, or fetch's own abort of a request in flight. */
+export function isAbortError(err: unknown): boolean {
+  return (err as { name?: unknown } | undefined)?.name === "AbortError";
+}
+
 /** How to treat a failed Bot API call. */
 export type RetryDecision = { retry: false } | { retry: true; afterMs?: number; why: string };
 
@@ -14,6 +31,7 @@ export function classifyTelegramError(err: unknown): RetryDecision {
     name?: string;
     type?: string;
   };
+  if (isAbortError(err)) return { retry: false };
   const status = e?.response?.error_code ?? (typeof e?.code === "number" ? e.code : undefined);
   if (status === 429) {
     const after = e.response?.parameters?.retry_after;
@@ -33,13 +51,16 @@ export interface RetryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   clock?: Clock;
+  /** Aborting it ends the retrying at once (in a wait or before the next attempt). */
+  signal?: AbortSignal;
   /** Told before each wait, for logging. */
   onRetry?: (err: unknown, attempt: number, delayMs: number, why: string) => void;
 }
 
 /**
  * Runs a Bot API call, retrying on 429 (after `retry_after`), 5xx and network errors with
- * exponential backoff; other errors are thrown at once.
+ * exponential backoff; other errors are thrown at once. When `signal` aborts, rejects at once with a
+ * {@link TelegramAbortError} (pass the same signal to the call to cut a request in flight too).
  *
  * @example
  * await withTelegramRetry(() => bot.telegram.sendMessage(chatId, "hi"));
@@ -50,18 +71,37 @@ export async function withTelegramRetry<T>(call: () => Promise<T>, options: Retr
   const deadline = start + (options.deadlineMs ?? 10 * 60_000);
   const base = options.baseDelayMs ?? 500;
   const cap = options.maxDelayMs ?? 30_000;
+  const { signal } = options;
   for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw new TelegramAbortError();
     try {
       return await call();
     } catch (err) {
+      // Whatever the call failed with, a stop makes it final.
+      if (signal?.aborted) throw new TelegramAbortError();
       const decision = classifyTelegramError(err);
       if (!decision.retry) throw err;
       if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) throw err;
-      const backoff = Math.min(cap, base * 2 ** (attempt - 1));
+      const backoff = Math.min(cap, base * 2 ** Math.min(attempt - 1, 30));
       const delay = decision.afterMs ?? backoff;
       if (clock.now() + delay > deadline) throw err;
       options.onRetry?.(err, attempt, delay, decision.why);
-      await new Promise<void>((resolve) => clock.setTimeout(resolve, delay));
+      await sleep(clock, delay, signal);
     }
   }
+}
+
+/** Waits `ms` on the clock; rejects with a {@link TelegramAbortError} as soon as `signal` aborts. */
+function sleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      reject(new TelegramAbortError());
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -220,11 +220,16 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
 
   /**
    * The update Telegram delivers when `user` writes `text` (in their private chat unless `chatId`).
+   * `extra` adds message fields, e.g. `forward_origin` for a forwarded message.
    *
    * @example
    * await bot.handleUpdate(tg.textUpdate({ userId: 42, username: "ann" }, "/exit mm1"));
    */
-  textUpdate(user: { userId: number; username?: string; chatId?: number }, text: string): Update {
+  textUpdate(
+    user: { userId: number; username?: string; chatId?: number },
+    text: string,
+    extra: Record<string, unknown> = {},
+  ): Update {
     const chatId = user.chatId ?? user.userId;
     const message = this.addMessage(chatId, user.userId, text);
     const command = /^\/\S+/.exec(text);
@@ -245,6 +250,7 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
         },
         text,
         ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
+        ...extra,
       },
     } as Update;
   }

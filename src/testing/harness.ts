@@ -96,10 +96,16 @@ export class BotHarness {
     this.ipc.connectToProcess(id);
   }
 
-  /** Delivers a text message from `sender` (in their private chat unless a chatId is given). */
-  async send(sender: Sender, text: string): Promise<void> {
+  /**
+   * Delivers a text message from `sender` (in their private chat unless a chatId is given);
+   * `extra` adds message fields.
+   *
+   * @example
+   * await h.send(1, "/exit mm1", { forward_origin: { type: "user", date: 0, sender_user: { id: 2 } } });
+   */
+  async send(sender: Sender, text: string, extra?: Record<string, unknown>): Promise<void> {
     const user = typeof sender === "number" ? { userId: sender } : sender;
-    await this.runtime.bot.handleUpdate(this.telegram.textUpdate(user, text));
+    await this.runtime.bot.handleUpdate(this.telegram.textUpdate(user, text, extra));
   }
 
   /**

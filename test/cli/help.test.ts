@@ -127,9 +127,9 @@ describe("the help is true", () => {
       heartbeatMs: 5000,
     });
     expect(defaultHear("chatops")).toEqual(["chatops", "cli"]);
-    expect(STRATEGY_USAGE).toContain("(default 1000)");
-    expect(STRATEGY_USAGE).toContain("(default 10000)");
-    expect(STRATEGY_USAGE).toContain("(default 5000)");
+    expect(STRATEGY_USAGE).toContain("(default 1000,");
+    expect(STRATEGY_USAGE).toContain("(default 10000,");
+    expect(STRATEGY_USAGE).toContain("(default 5000,");
     expect(STRATEGY_USAGE).toContain("chatops,cli unless MISSIONCTL_ID is set");
   });
 

@@ -4,7 +4,7 @@
  * setMyCommands, deleteWebhook). Method semantics come from FakeTelegram; this adds HTTP and the
  * update queue.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update } from "telegraf/types";
 import { FakeTelegram } from "../../src/testing/fake-telegram.ts";
@@ -13,13 +13,40 @@ export class BotApiServer {
   readonly telegram = new FakeTelegram();
   /** Paths requested, tokens included (tests only use a fake token). */
   readonly requests: string[] = [];
+  /**
+   * An outage: while set, calls (to `methods` only, when given) are answered with this HTTP status
+   * and Telegram's error body, like the real Bot API behind a failing proxy.
+   */
+  failing: { status: number; methods?: string[] } | undefined;
+  /** Requests answered by {@link failing}, as paths. */
+  readonly failed: string[] = [];
   #server: Server;
   #queue: Update[] = [];
   #waiting = new Set<() => void>();
   #port = 0;
 
-  constructor(readonly token: string) {
+  constructor(
+    readonly token: string,
+    options: { failing?: { status: number; methods?: string[] } } = {},
+  ) {
+    this.failing = options.failing;
     this.#server = createServer((req, res) => {
+      const method = /\/(\w+)$/.exec(req.url ?? "")?.[1] ?? "";
+      const outage = this.failing;
+      if (outage && (!outage.methods || outage.methods.includes(method))) {
+        this.requests.push(req.url ?? "");
+        this.failed.push(req.url ?? "");
+        req.resume();
+        res.writeHead(outage.status, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            ok: false,
+            error_code: outage.status,
+            description: STATUS_CODES[outage.status] ?? "error",
+          }),
+        );
+        return;
+      }
       void this.#handle(req).then(
         (body) => {
           res.writeHead(200, { "content-type": "application/json" });

@@ -2,37 +2,16 @@
  * End to end: the real `missionctl bot` process against a local Bot API server (TELEGRAM_API_ROOT),
  * and two real `missionctl strategy` processes over ZeroMQ ipc.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../src/testing/wait.ts";
 import { tempIpcDir } from "../helpers.ts";
 import { BotApiServer } from "./bot-api-server.ts";
+import { type Child, exited, missionctl } from "./child.ts";
 
 // A fake token in the Bot API's shape; never a real one in this repository.
 const TOKEN = "123456:TEST";
 const OPERATOR = 111;
 const STRANGER = 999;
-
-interface Child {
-  proc: ChildProcess;
-  output: string[];
-  exit: Promise<number | null>;
-}
-
-function missionctl(args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
-    cwd: process.cwd(),
-    env: { ...process.env, LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  proc.stdout?.on("data", (d: Buffer) => output.push(d.toString()));
-  proc.stderr?.on("data", (d: Buffer) => output.push(d.toString()));
-  const exit = new Promise<number | null>((resolve) => proc.on("exit", (code) => resolve(code)));
-  return { proc, output, exit };
-}
-
-const exited = (child: Child) => child.proc.exitCode !== null || child.proc.signalCode !== null;
 
 describe("missionctl bot end to end", () => {
   const ipc = tempIpcDir();

@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import {
   encodeFrame,
   encodeTopic,
@@ -12,9 +11,8 @@ import {
   ZmqTransport,
 } from "../../src/ipc/index.ts";
 import { TapTransport, tempIpcDir, until } from "../helpers.ts";
+import { describePython, PYTHON } from "../python.ts";
 
-/** Debian's interpreter with python3-zmq; the `python3` first on PATH may lack zmq. */
-const PYTHON = "/usr/bin/python3";
 const peerScript = fileURLToPath(new URL("./peer.py", import.meta.url));
 
 type PeerEvent = { event: string; [key: string]: unknown };
@@ -25,9 +23,8 @@ afterEach(async () => {
   cleanups = [];
 });
 
-describe("interop with a Python process (pyzmq), written from DESIGN.md", () => {
+describePython("interop with a Python process (pyzmq), written from DESIGN.md", () => {
   it("exchanges commands and replies both ways, with the exact bytes on the wire", async () => {
-    expect(existsSync(PYTHON), `${PYTHON} is required (apt-get install python3-zmq)`).toBe(true);
     const tmp = tempIpcDir();
     cleanups.push(tmp.cleanup);
     const ipcDir = join(tmp.dir, "ipc");

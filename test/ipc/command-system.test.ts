@@ -295,6 +295,19 @@ describe("IpcCommandSystem over the memory transport", () => {
         "too_large",
         () => encodeFrame(cmd({ payload: { blob: "x".repeat(70 * 1024) } })), // valid apart from its size
       ],
+      // evil's socket, another process's name: a process speaks only for itself.
+      ["sender_mismatch", () => encodeFrame(cmd({ sender_id: "bot" }))],
+      [
+        "bad_schema",
+        // 20,000 levels in 40 KB (under the size limit): parses, but stringifying it overflows the stack.
+        () =>
+          Buffer.concat([
+            pad("mm1.ping"),
+            Buffer.from(
+              JSON.stringify(cmd()).replace("{}", `{"a":${"[".repeat(20_000)}${"]".repeat(20_000)}}`),
+            ),
+          ]),
+      ],
     ] as const)(
       "a %s frame is dropped, counted by reason, and the receiver goes on",
       async (reason, make) => {
@@ -310,6 +323,69 @@ describe("IpcCommandSystem over the memory transport", () => {
         await v.stillWorks();
       },
     );
+
+    it("a listener or reply callback that throws drops that frame only; the receiver goes on", async () => {
+      const v = await victim();
+      let throws = 1;
+      v.mm1.on("message", () => {
+        if (throws-- > 0) throw new Error("listener bug");
+      });
+      await v.evil.t.publish(encodeFrame(cmd()));
+      await flush();
+      expect(v.mm1.drops.handlingFailures).toBe(1);
+      expect(v.lines.join("")).toContain("listener bug");
+      await v.stillWorks();
+    });
+
+    it("a forged reply from another socket neither settles a request nor reaches its callback", async () => {
+      const net = network();
+      cleanup = net.stopAll;
+      const { system: bot } = await net.add("bot");
+      const { system: mm1 } = await net.add("mm1");
+      let release!: () => void;
+      mm1.registerHandler("slow", () => new Promise((r) => (release = () => r({ real: true }))));
+      await net.link(bot, mm1);
+      const forger = await net.raw("forger", ["bot"]);
+      bot.connectToProcess("forger");
+      await flush();
+      const seen: unknown[] = [];
+      const pending = bot.request("mm1", "slow", {}, { onReply: (r) => seen.push(r.result) });
+      await flush();
+      const sent = forger.frames.map((f) => JSON.parse(f.toString("utf8", 64)) as IpcCommand);
+      const commandId = sent.find((c) => c.command_type === "slow")?.command_id ?? "";
+      await forger.t.publish(
+        encodeFrame({
+          command_id: "forger_1_1",
+          sender_id: "mm1",
+          target_id: "bot",
+          command_type: "reply",
+          payload: { reply_to: commandId, status: "ok", result: { forged: true } },
+          timestamp: 1,
+        }),
+      );
+      await flush();
+      expect(bot.drops.counts.sender_mismatch).toBe(1);
+      expect(bot.pendingRequests).toBe(1);
+      release();
+      expect((await pending).terminal.get("mm1")?.result).toEqual({ real: true });
+      expect(seen).toEqual([{ real: true }]);
+    });
+
+    it("a payload or result nested deeper than the limit is refused at send", async () => {
+      const net = network();
+      cleanup = net.stopAll;
+      const { system: bot } = await net.add("bot");
+      const { system: mm1 } = await net.add("mm1");
+      await net.link(bot, mm1);
+      let deep: Record<string, unknown> = {};
+      for (let i = 0; i < 100; i++) deep = { d: deep };
+      expect(() => encodeFrame(cmd({ payload: deep }))).toThrow(/nests deeper than 64/);
+      await expect(bot.request("mm1", "ping", deep)).rejects.toThrow(/nests deeper than 64/);
+      mm1.registerHandler("deep", () => deep);
+      const result = await bot.request("mm1", "deep");
+      expect(result.terminal.get("mm1")).toMatchObject({ status: "error" });
+      expect(result.terminal.get("mm1")?.error).toMatch(/nests deeper than 64/);
+    });
 
     it("a flood of garbage is counted in full but logged at a bounded rate", async () => {
       const v = await victim();

@@ -9,7 +9,7 @@ import {
 import { flush } from "../helpers.ts";
 
 interface Recorded {
-  frames: { topic: string; from: string; frame: Buffer }[];
+  frames: { topic: string; from: string | undefined; frame: Buffer }[];
   subs: { topic: string; subscribed: boolean }[];
   links: { peer: string; up: boolean }[];
 }

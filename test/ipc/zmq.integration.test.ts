@@ -140,14 +140,20 @@ describe("ZeroMQ over ipc", () => {
     await evil.send(Buffer.concat([topic, Buffer.from(JSON.stringify({ ...good, payload: 1 }))]));
     await evil.send(Buffer.concat([topic, Buffer.from(JSON.stringify({ ...good, command_type: "status" }))]));
     await evil.send(encodeFrame({ ...good, payload: { blob: "x".repeat(70_000) } }));
+    // Speaking for another process: evil's socket, chatops's name.
+    await evil.send(encodeFrame({ ...good, sender_id: "chatops" }));
+    // ~20,000 levels of nesting in 40 KB: parses, but would overflow the stack of whoever prints it.
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+    await evil.send(Buffer.concat([topic, Buffer.from(JSON.stringify(good).replace("{}", `{"a":${deep}}`))]));
     await evil.send(encodeFrame(good)); // the sentinel: frames on one connection stay in order
     await until(() => pings === 1, 5000, "the valid ping after the garbage");
     expect(mm1.drops.counts).toEqual({
       too_short: 1,
       bad_json: 1,
-      bad_schema: 1,
+      bad_schema: 2,
       topic_mismatch: 1,
       too_large: 1,
+      sender_mismatch: 1,
     });
   });
 

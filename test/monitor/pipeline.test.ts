@@ -1,7 +1,8 @@
 /**
  * Monitor → bus → notifier → the testing harness's FakeTelegram (real TelegramError objects), all on
  * one FakeClock: a Bot API outage (a 429, then 500s for minutes) while incidents happen delays the
- * alerts but every one of them arrives once, in order, in every alert chat.
+ * alerts but every one of them arrives once, in every alert chat: the urgent ones first, each
+ * process's lines in their order, what piled up grouped into few messages.
  */
 import { afterEach, expect, it } from "vitest";
 import { createAlertNotifier } from "../../src/monitor/index.ts";
@@ -14,7 +15,7 @@ afterEach(async () => {
   await h.close();
 });
 
-it("a Telegram outage of minutes delays alerts but loses none, and keeps their order", async () => {
+it("a Telegram outage of minutes delays alerts but loses none, urgent first, each process in order", async () => {
   h = await monitorHarness();
   const tg = new FakeTelegram();
   const notifier = createAlertNotifier({
@@ -62,13 +63,22 @@ it("a Telegram outage of minutes delays alerts but loses none, and keeps their o
   }
   await notifier.idle();
   const expected = h.texts();
+  const messages = [
+    // Retried together: mm2's crash joined mm1's disconnect while the outage held it back.
+    "🔴 mm1 disconnected (no stopped notice)\n🔴 mm2 crashed: Error: boom",
+    // mm1's resolved notice moved up with its later silent alert, never past it.
+    "🟡 mm3 silent: no heartbeat for 15 s\n🟢 mm1 resolved: connected again\n🟡 mm1 silent: no heartbeat for 35 s",
+    "🟢 mm3 resolved: heartbeats are back",
+    "⚪ mm3 stopped as planned (finish_and_exit, exit code 0)",
+  ];
+  expect(messages.flatMap((m) => m.split("\n")).sort()).toEqual([...expected].sort());
   for (const chat of [100, 200]) {
-    expect(tg.botMessages(chat).map((m) => m.text)).toEqual(expected);
+    expect(tg.botMessages(chat).map((m) => m.text)).toEqual(messages);
   }
   const sends = tg.callsTo("sendMessage");
   expect(sends.filter((c) => c.failedWith === "429")).toHaveLength(1);
   expect(sends.filter((c) => c.failedWith === "500")).toHaveLength(15);
-  expect(sends.filter((c) => !c.failedWith)).toHaveLength(expected.length * 2);
+  expect(sends.filter((c) => !c.failedWith)).toHaveLength(messages.length * 2);
   const quiet = sends.filter((c) => !c.failedWith && c.payload.disable_notification === true);
   expect(quiet.map((c) => c.payload.text)).toEqual([
     "⚪ mm3 stopped as planned (finish_and_exit, exit code 0)",

@@ -74,7 +74,7 @@ describe("acquireIdLock", () => {
 
   it("takes over a lock left by a dead process", async () => {
     const pid = await deadPid();
-    mkdirSync(join(dir, "locks"), { recursive: true });
+    mkdirSync(join(dir, "locks"), { recursive: true, mode: 0o700 });
     writeFileSync(lockPath, String(pid));
     const waits: (number | undefined)[] = [];
     const release = await acquireIdLock(dir, "cli", { timeoutMs: 5000, onWait: (p) => waits.push(p) });
@@ -89,7 +89,7 @@ describe("acquireIdLock", () => {
     ["garbage", "not a pid"],
     ["zero", "0"],
   ])("takes over a lock file holding no pid (%s)", async (_what, text) => {
-    mkdirSync(join(dir, "locks"), { recursive: true });
+    mkdirSync(join(dir, "locks"), { recursive: true, mode: 0o700 });
     writeFileSync(lockPath, text);
     const release = await acquireIdLock(dir, "cli", { timeoutMs: 5000 });
     expect(readFileSync(lockPath, "utf8")).toBe(String(process.pid));
@@ -98,7 +98,7 @@ describe("acquireIdLock", () => {
 
   it("clears a takeover guard left by a dead process", async () => {
     const pid = await deadPid();
-    mkdirSync(join(dir, "locks"), { recursive: true });
+    mkdirSync(join(dir, "locks"), { recursive: true, mode: 0o700 });
     writeFileSync(lockPath, String(pid));
     writeFileSync(`${lockPath}.takeover`, String(pid));
     const release = await acquireIdLock(dir, "cli", { timeoutMs: 5000 });
@@ -109,7 +109,7 @@ describe("acquireIdLock", () => {
 
   it("leaves a stale lock alone while a live process is taking it over (holds the guard)", async () => {
     const pid = await deadPid();
-    mkdirSync(join(dir, "locks"), { recursive: true });
+    mkdirSync(join(dir, "locks"), { recursive: true, mode: 0o700 });
     writeFileSync(lockPath, String(pid));
     writeFileSync(`${lockPath}.takeover`, String(process.pid)); // a live taker, mid-takeover
     let acquired = false;
@@ -135,7 +135,7 @@ describe("acquireIdLock", () => {
 
   it("serializes processes racing for a stale lock: no two hold it at once", async () => {
     const pid = await deadPid();
-    mkdirSync(join(dir, "locks"), { recursive: true });
+    mkdirSync(join(dir, "locks"), { recursive: true, mode: 0o700 });
     writeFileSync(lockPath, String(pid));
     const log = join(dir, "held.log");
     // Each worker holds the lock ~50 ms and records when (monotonic ns, same clock for all).

@@ -166,7 +166,7 @@ describe("missionctl send (real processes over ipc)", () => {
     expect(result.stderr).toMatch(/^missionctl send: invalid configuration:/);
     expect(result.stderr).toMatch(/^ {2}LOG_LEVEL: must be one of/m);
     expect(result.stderr).toMatch(
-      /^ {2}MISSIONCTL_REPLY_TIMEOUT_MS: must be a positive integer \(got "soon"\)/m,
+      /^ {2}MISSIONCTL_REPLY_TIMEOUT_MS: must be a positive integer of at most 3600000 \(got "soon"\)/m,
     );
   });
 
@@ -215,7 +215,7 @@ describe("missionctl send (real processes over ipc)", () => {
     it("a lock left by a dead process is taken over", async () => {
       const dead = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
       await new Promise((r) => dead.on("exit", r));
-      mkdirSync(join(dir, "locks"), { recursive: true });
+      mkdirSync(join(dir, "locks"), { recursive: true, mode: 0o700 });
       writeFileSync(join(dir, "locks", "cli.lock"), String(dead.pid));
       const result = await runCli(["send", "mm1", "ping"], env);
       expect(result.code, result.stderr).toBe(0);
@@ -261,6 +261,12 @@ describe("missionctl send: bad usage exits 2 with the usage", () => {
       /--timeout takes a positive integer/,
     ],
     ["a --timeout without a value", ["mm1", "ping", "--timeout"], /--timeout/],
+    // Issue 10: a Node timer fires at once beyond 2^31−1 ms, so this used to fail at once.
+    [
+      "a --timeout beyond a day",
+      ["mm1", "ping", "--timeout", "99999999999"],
+      /--timeout takes at most 86400000 ms \(a day\), not 99999999999/,
+    ],
     ["an invalid --as id", ["mm1", "ping", "--as", "a.b"], /invalid --as id "a\.b"/],
     ["an unknown option", ["mm1", "ping", "--bogus"], /--bogus/],
     ["an extra argument", ["mm1", "ping", "{}", "extra"], /unexpected argument "extra"/],

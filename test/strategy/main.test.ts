@@ -43,9 +43,28 @@ describe("parseStrategyArgs", () => {
     [["mm1", "--hear", "a b"], /--hear: invalid process id/],
     [["mm1", "--bogus"], /bogus/],
     [["mm1", "extra"], /unexpected argument "extra"/],
+    // Issue 10: beyond a sane maximum, refused with the maximum named.
+    [
+      ["mm1", "--interval-ms", "31536000001"],
+      /--interval-ms takes .* of at most 31536000000, not "31536000001"/,
+    ],
+    [["mm1", "--step-ms", "99999999999999"], /--step-ms takes .* of at most 31536000000/],
+    [
+      ["mm1", "--heartbeat-ms", "86400001"],
+      /--heartbeat-ms takes a positive integer \(ms\) of at most 86400000/,
+    ],
   ])("refuses %j", (args, message) => {
     expect(() => parseStrategyArgs(args as string[])).toThrow(expect.objectContaining({ code: "USAGE" }));
     expect(() => parseStrategyArgs(args as string[])).toThrow(message as RegExp);
+  });
+
+  it("takes a 35-day interval (beyond a Node timer's 2^31−1 ms) as given", () => {
+    expect(parseStrategyArgs(["mm1", "--interval-ms", "3024000000"])).toMatchObject({
+      intervalMs: 3_024_000_000,
+    });
+    expect(parseStrategyArgs(["mm1", "--heartbeat-ms", "86400000"])).toMatchObject({
+      heartbeatMs: 86_400_000,
+    });
   });
 });
 
@@ -55,6 +74,11 @@ describe("runStrategyCommand", () => {
     expect(await runStrategyCommand(["bad id"])).toBe(2);
     expect(err.mock.calls[0]?.[0]).toMatch(/^missionctl strategy: invalid id "bad id"/);
     expect(await runStrategyCommand(["mm1", "--step-ms", "x"])).toBe(2);
+    err.mockClear();
+    expect(await runStrategyCommand(["mm1", "--interval-ms", "99999999999999"])).toBe(2);
+    expect(err.mock.calls[0]?.[0]).toMatch(
+      /^missionctl strategy: --interval-ms takes .* of at most 31536000000/,
+    );
   });
 
   it("--help prints the usage, which names every flag, and exits 0", async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { installProcessHooks } from "../../src/strategy/process-hooks.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { installProcessHooks, scheduleForcedExit } from "../../src/strategy/process-hooks.ts";
 import { FakeProcess } from "./harness.ts";
 
 describe("installProcessHooks", () => {
@@ -20,5 +20,21 @@ describe("installProcessHooks", () => {
     unhook();
     expect(proc.listenerCount("SIGTERM")).toBe(1);
     expect(proc.hookCount()).toBe(1);
+  });
+});
+
+describe("scheduleForcedExit", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("waits the whole delay even beyond 2^31−1 ms, on an unref'd timer (issue 10)", () => {
+    vi.useFakeTimers();
+    const proc = new FakeProcess();
+    scheduleForcedExit(proc, 1, 3_000_000_000);
+    vi.advanceTimersByTime(2_999_999_999);
+    expect(proc.exits).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(proc.exits).toEqual([1]);
   });
 });

@@ -1,14 +1,8 @@
-/**
- * examples/python/strategy.py, a strategy in plain pyzmq written from DESIGN.md alone, answering the
- * TypeScript side. Runs with /usr/bin/python3 (Debian's python3-zmq); skipped where that has no zmq.
- */
-import { spawnSync } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { until } from "../helpers.ts";
+import { describePython, PYTHON } from "../python.ts";
 import { type ChildRun, spawnChild, statusUntil } from "./child.ts";
 
-const PYTHON = "/usr/bin/python3";
-const hasZmq = spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
 const ID = "pymm1";
 
 let run: ChildRun | undefined;
@@ -20,7 +14,7 @@ afterEach(async () => {
 const python = (...flags: string[]) =>
   spawnChild([PYTHON, "examples/python/strategy.py", ID, "--step-ms", "0", ...flags], ID);
 
-describe.skipIf(!hasZmq)("examples/python/strategy.py", () => {
+describePython("examples/python/strategy.py", () => {
   it("answers ping and status, and finish_and_exit with accepted → stopped → ok, exit 0", async () => {
     run = await python("--interval-ms", "600000", "--heartbeat-ms", "200");
     const status = await statusUntil(run, (s) => s.state === "sleeping", 20_000, ID);

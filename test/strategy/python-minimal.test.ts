@@ -1,14 +1,8 @@
-/**
- * examples/python/minimal.py, the README's short pyzmq strategy: it must really answer the
- * TypeScript side as DESIGN.md says (replies, dedup, the planned-exit order).
- */
-import { spawnSync } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { until } from "../helpers.ts";
+import { describePython, PYTHON } from "../python.ts";
 import { type ChildRun, spawnChild, statusUntil } from "./child.ts";
 
-const PYTHON = "/usr/bin/python3";
-const hasZmq = spawnSync(PYTHON, ["-c", "import zmq"], { stdio: "ignore" }).status === 0;
 const ID = "pymin1";
 
 let run: ChildRun | undefined;
@@ -17,7 +11,7 @@ afterEach(async () => {
   run = undefined;
 });
 
-describe.skipIf(!hasZmq)("examples/python/minimal.py (README)", () => {
+describePython("examples/python/minimal.py (README)", () => {
   it("answers ping, status, pause, an unknown type, and exits in order accepted → stopped → ok", async () => {
     run = await spawnChild([PYTHON, "examples/python/minimal.py", ID], ID);
     const status = await statusUntil(run, (s) => s.state === "sleeping" && s.step === 1, 20_000, ID);
