@@ -1,8 +1,8 @@
 /**
  * Planned exit of a fleet: `finish_and_exit` broadcast (target `*`) through IpcCommandSystem.request
  * to 20 real `missionctl strategy` processes, all asleep, until every terminal reply is in. The
- * request's expected repliers are the processes present at send time (DESIGN §3), so it resolves
- * exactly when the 20th `ok` arrives.
+ * request's expected repliers are the processes present at send time (docs/protocol.md, replies),
+ * so it resolves exactly when the 20th `ok` arrives.
  */
 import { join } from "node:path";
 import { IpcCommandSystem, ZmqTransport } from "../src/ipc/index.ts";

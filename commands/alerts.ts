@@ -8,7 +8,7 @@ import type { Incident } from "../src/monitor/types.ts";
 const BUDGET = 2 * TELEGRAM_TEXT_LIMIT - 400;
 const KIND_ORDER = ["crashed", "disconnected", "silent"];
 
-function incidentLines(incidents: Incident[], now: number, room: number): string[] {
+function incidentLines(incidents: readonly Incident[], now: number, room: number): string[] {
   const lines = incidents.map((i) => formatIncident(i, now));
   const header = `Open incidents (${incidents.length}):`;
   if (lines.join("\n").length + header.length <= room) return [header, ...lines];
@@ -39,7 +39,8 @@ export default defineCommand({
   help: "Show open incidents and active mutes",
   usage: "/alerts",
   role: "viewer",
-  confirm: () => false,
+  group: "read",
+  order: 50,
   schema: noArgs,
   handler: async (ctx) => {
     const now = ctx.clock.now();

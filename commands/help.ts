@@ -8,7 +8,8 @@ export default defineCommand({
   help: "List the commands, or show one command's usage",
   usage: "/help [command]",
   role: "viewer",
-  confirm: () => false,
+  group: "read",
+  order: 10,
   schema: z
     .object({ args: wordsArg(z.string(), 0, 1, "command"), flags: flagsArg({}), text: z.string() })
     .transform((t) => ({ command: t.args[0]?.replace(/^\//, "").toLowerCase() })),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { flagsArg, reachesMany, targetArg } from "../src/bot/args.ts";
+import { flagsArg, targetArg } from "../src/bot/args.ts";
 import { formatClockTime, formatDuration, parseDuration } from "../src/bot/format.ts";
 import { defineCommand } from "../src/bot/types.ts";
 
@@ -27,8 +27,8 @@ export default defineCommand({
   help: "Mute alerts for a target for a while (30m, 2h, 1d)",
   usage: "/mute <target> <duration>",
   role: "operator",
-  // `*` and `prefix*` silence many processes' alerts at once, so they are confirmed like /exit mm*.
-  confirm: (a) => reachesMany([a.target]),
+  group: "control",
+  order: 60,
   schema: z
     .object({ args: z.array(z.string()), flags: flagsArg({}), text: z.string() })
     .superRefine((t, ctx) => {
@@ -46,7 +46,7 @@ export default defineCommand({
     .transform((t) => ({ target: t.args[0], durationMs: t.args[1] })),
   targets: (a) => [a.target],
   handler: async (ctx, { target, durationMs }) => {
-    const mute = ctx.monitor.mute(target, durationMs, ctx.user.name || String(ctx.user.id));
+    const mute = ctx.mutes.add(target, durationMs);
     await ctx.reply(
       `Alerts for ${target} are muted for ${formatDuration(durationMs)}, until ${formatClockTime(mute.until)}.`,
     );

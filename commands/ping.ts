@@ -5,4 +5,6 @@ export default strategyCommand({
   name: "ping",
   help: "Ask processes whether they are alive",
   role: "viewer",
+  group: "read",
+  order: 40,
 });

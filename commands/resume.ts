@@ -1,4 +1,10 @@
 import { strategyCommand } from "../src/bot/strategy-command.ts";
 
-/** /resume <target>: the strategy's built-in `resume` command (DESIGN §4); replies with its new state. */
-export default strategyCommand({ name: "resume", help: "Start scheduling steps again", role: "operator" });
+/** /resume <target>: the strategy's built-in `resume` command; replies with its new state. */
+export default strategyCommand({
+  name: "resume",
+  help: "Start scheduling steps again",
+  role: "operator",
+  group: "control",
+  order: 30,
+});

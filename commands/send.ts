@@ -27,6 +27,8 @@ export default defineCommand({
   help: "Send any command type with a JSON payload (asks to confirm)",
   usage: "/send <target> <command_type> [json]",
   role: "operator",
+  group: "control",
+  order: 50,
   // Raw commands can do anything: always confirmed.
   confirm: () => true,
   schema: z

@@ -15,7 +15,8 @@ export default defineCommand({
   help: "Show every known process; with a target, also ask it for its status",
   usage: "/status [target]",
   role: "viewer",
-  confirm: () => false,
+  group: "read",
+  order: 30,
   schema: z
     .object({ args: wordsArg(targetArg, 0, 1, "target"), flags: flagsArg({}), text: z.string() })
     .transform((t) => ({ target: t.args[0] })),

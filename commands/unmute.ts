@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { flagsArg, reachesMany, targetArg, wordsArg } from "../src/bot/args.ts";
+import { flagsArg, targetArg, wordsArg } from "../src/bot/args.ts";
 import { defineCommand } from "../src/bot/types.ts";
 
 /** /unmute <target>: removes the mutes set for exactly this target. */
@@ -8,14 +8,14 @@ export default defineCommand({
   help: "Unmute alerts for a target",
   usage: "/unmute <target>",
   role: "operator",
-  // `*` and `prefix*` turn alerts back on for many processes at once: confirmed like /exit mm*.
-  confirm: (a) => reachesMany([a.target]),
+  group: "control",
+  order: 70,
   schema: z
     .object({ args: wordsArg(targetArg, 1, 1, "target"), flags: flagsArg({}), text: z.string() })
     .transform((t) => ({ target: t.args[0] as string })),
   targets: (a) => [a.target],
   handler: async (ctx, { target }) => {
-    const removed = ctx.monitor.unmute(target);
+    const removed = ctx.mutes.remove(target);
     await ctx.reply(removed > 0 ? `Alerts for ${target} are unmuted.` : `${target} was not muted.`);
   },
 });

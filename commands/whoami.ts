@@ -7,7 +7,8 @@ export default defineCommand({
   help: "Show your Telegram user id and role",
   usage: "/whoami",
   role: "viewer",
-  confirm: () => false,
+  group: "read",
+  order: 20,
   schema: noArgs,
   handler: async (ctx) => {
     await ctx.reply(

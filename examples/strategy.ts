@@ -1,6 +1,5 @@
 // A complete strategy on the missionctl runtime: node --import tsx examples/strategy.ts mm1
-import { createLogger } from "../src/log.ts";
-import { runStrategy } from "../src/strategy/index.ts";
+import { createLogger, runStrategy } from "missionctl";
 
 let quotes = 0;
 runStrategy(

@@ -1,8 +1,9 @@
 /**
- * `missionctl` command line (DESIGN §6). Each subcommand lives in its own module, loaded on demand
- * so `missionctl send` does not pay for telegraf.
+ * `missionctl` command line (README.md, Command line). Each subcommand lives in its own module,
+ * loaded on demand so `missionctl send` does not pay for telegraf.
  */
 import { pathToFileURL } from "node:url";
+import { exitCodeOf } from "./cli-preamble.ts";
 
 export const USAGE = `missionctl — chat-ops for trading strategies
 
@@ -59,8 +60,7 @@ if (invokedDirectly || viaBin) {
     },
     (err) => {
       console.error(`missionctl: ${err instanceof Error ? err.message : String(err)}`);
-      // An IPC directory we may not trust is the operator's to fix, like a bad configuration value.
-      process.exitCode = (err as { code?: unknown })?.code === "UNSAFE_IPC_DIR" ? 2 : 1;
+      process.exitCode = exitCodeOf(err);
     },
   );
 }

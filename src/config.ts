@@ -1,25 +1,53 @@
 /**
- * Configuration (DESIGN §5): one zod schema over the environment, `.env` read when present. This is
- * the only module that reads `process.env`; everything else takes the frozen {@link Config}.
+ * Configuration (README.md, Configuration): one zod schema over the environment, `.env` read when
+ * present. This is the only module that reads `process.env`; everything else takes the frozen
+ * {@link Config}.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseDotenv } from "./dotenv.ts";
+import { MissionctlError } from "./errors.ts";
 import { plainAddressProblem } from "./ipc/address.ts";
 import { isProcessId } from "./ipc/ids.ts";
 import { parsePeerSpec } from "./ipc/transport.ts";
 
 /** Typed configuration error; `problems` holds one line per bad value. */
-export class ConfigError extends Error {
+export class ConfigError extends MissionctlError<"INVALID_CONFIG"> {
   override name = "ConfigError";
-  readonly code = "INVALID_CONFIG" as const;
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+    super("INVALID_CONFIG", `invalid configuration:\n${problems.map((p) => `  ${p}`).join("\n")}`, {
+      problems,
+    });
   }
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/**
+ * Every default of missionctl, said once: the schema below falls back to the configuration ones, and
+ * the library (IPC requests, strategy runtime, monitor), which reads no environment, falls back to
+ * the same values when its caller passes none.
+ *
+ * @example
+ * new ZmqTransport({ id: DEFAULTS.MISSIONCTL_ID, ipcDir: DEFAULTS.MISSIONCTL_IPC_DIR });
+ */
+export const DEFAULTS = Object.freeze({
+  TELEGRAM_API_ROOT: "https://api.telegram.org",
+  /** The bot's process id. */
+  MISSIONCTL_ID: "chatops",
+  MISSIONCTL_IPC_DIR: "/tmp/missionctl",
+  MISSIONCTL_REPLY_TIMEOUT_MS: 10_000,
+  /** Heartbeat intervals a process may miss before it is called silent. */
+  MISSIONCTL_HEARTBEAT_GRACE: 3,
+  MISSIONCTL_ALERT_REPEAT_MS: 1_800_000,
+  MISSIONCTL_MAX_PROCESSES: 1000,
+  LOG_LEVEL: "info",
+  /** Not configuration: a strategy's heartbeat interval, and the one the monitor assumes until told. */
+  HEARTBEAT_INTERVAL_MS: 5000,
+  /** Not configuration: the process id `missionctl send` sends as, which strategies hear by default. */
+  CLI_ID: "cli",
+} as const);
 
 /** Comma-separated list; blanks between commas are ignored. */
 const list = (raw: string | undefined): string[] =>
@@ -74,7 +102,7 @@ const schema = z.object({
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const value = raw ?? "https://api.telegram.org";
+      const value = raw ?? DEFAULTS.TELEGRAM_API_ROOT;
       try {
         const url = new URL(value);
         if (url.protocol === "http:" || url.protocol === "https:") return value;
@@ -88,7 +116,7 @@ const schema = z.object({
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const value = raw ?? "chatops";
+      const value = raw ?? DEFAULTS.MISSIONCTL_ID;
       if (!isProcessId(value)) {
         ctx.addIssue({
           code: "custom",
@@ -97,7 +125,7 @@ const schema = z.object({
       }
       return value;
     }),
-  MISSIONCTL_IPC_DIR: z.string().default("/tmp/missionctl"),
+  MISSIONCTL_IPC_DIR: z.string().default(DEFAULTS.MISSIONCTL_IPC_DIR),
   MISSIONCTL_PROCESSES: z
     .string()
     .optional()
@@ -117,16 +145,21 @@ const schema = z.object({
   MISSIONCTL_OPERATORS: intList("Telegram user id", false),
   MISSIONCTL_VIEWERS: intList("Telegram user id", false),
   MISSIONCTL_ALERT_CHATS: intList("chat id", true),
-  MISSIONCTL_REPLY_TIMEOUT_MS: positiveInt(10_000, 3_600_000), // an hour: a chat command waiting longer is lost
-  MISSIONCTL_HEARTBEAT_GRACE: positiveInt(3, 1000),
-  MISSIONCTL_ALERT_REPEAT_MS: positiveInt(1_800_000, 2_592_000_000), // 30 days, like the longest mute
-  MISSIONCTL_MAX_PROCESSES: positiveInt(1000),
-  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  MISSIONCTL_REPLY_TIMEOUT_MS: positiveInt(DEFAULTS.MISSIONCTL_REPLY_TIMEOUT_MS, 3_600_000), // an hour: a chat command waiting longer is lost
+  MISSIONCTL_HEARTBEAT_GRACE: positiveInt(DEFAULTS.MISSIONCTL_HEARTBEAT_GRACE, 1000),
+  MISSIONCTL_ALERT_REPEAT_MS: positiveInt(DEFAULTS.MISSIONCTL_ALERT_REPEAT_MS, 2_592_000_000), // 30 days, like the longest mute
+  MISSIONCTL_MAX_PROCESSES: positiveInt(DEFAULTS.MISSIONCTL_MAX_PROCESSES),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })
+    .default(DEFAULTS.LOG_LEVEL),
 });
 
 type Parsed = z.infer<typeof schema>;
 
-/** The validated configuration, keyed by the DESIGN §5 names. Frozen at runtime, arrays included. */
+/**
+ * The validated configuration, keyed by the names of the README's configuration table. Frozen at
+ * runtime, arrays included.
+ */
 export type Config = Readonly<
   Parsed & {
     /** Raw specs, `mm1` or `mm1=tcp://host:port` (parse with parsePeerSpec). */
@@ -170,6 +203,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
       ? parsed.MISSIONCTL_ALERT_CHATS
       : [...parsed.MISSIONCTL_OPERATORS];
   return deepFreeze({ ...parsed, MISSIONCTL_ALERT_CHATS: alertChats });
+}
+
+let ofProcess: Config | undefined;
+
+/**
+ * This process's configuration (`process.env` over `.env`), read on first use and then kept, frozen.
+ * The CLI commands start from it, and the library's environment-bound defaults (whom a strategy
+ * hears) follow it, so both agree. Throws {@link ConfigError} while it is invalid (nothing is kept).
+ *
+ * @example
+ * processConfig().MISSIONCTL_ID; // "chatops" unless MISSIONCTL_ID is set
+ */
+export function processConfig(): Config {
+  ofProcess ??= loadConfig();
+  return ofProcess;
 }
 
 function readEnvFile(path: string | false): Record<string, string> {

@@ -1,8 +1,11 @@
 import { EventEmitter } from "node:events";
+import type { Outcome } from "./bot/types.ts";
+import type { ReplyStatus } from "./ipc/codec.ts";
 import type { Logger } from "./log.ts";
+import type { IncidentKind } from "./monitor/types.ts";
 
 /**
- * Lifecycle events of commands and alerts (seed 002's observer pattern): the bot core and the
+ * Lifecycle events of commands and alerts (the observer pattern): the bot core and the
  * monitor publish here, and the audit logger, the Telegram notifier and any user hook subscribe,
  * without the core knowing them.
  */
@@ -17,9 +20,9 @@ export interface LifecycleEvents {
   ];
   /** One reply to a command (interim or terminal). */
   "command.reply": [
-    e: { commandId: string; from: string; status: string; elapsedMs: number; error?: string },
+    e: { commandId: string; from: string; status: ReplyStatus; elapsedMs: number; error?: string },
   ];
-  /** A command finished; `outcome` is ok, error, timeout, not_connected, cancelled, expired or invalid. */
+  /** A command finished. */
   "command.done": [
     e: {
       userId: number;
@@ -27,14 +30,14 @@ export interface LifecycleEvents {
       command: string;
       commandId?: string;
       targets: string[];
-      outcome: string;
+      outcome: Outcome;
       detail?: string;
     },
   ];
   /** An alert to deliver to the alert chats (first notice, repeat, or folded flapping). */
-  alert: [e: { processId: string; kind: string; text: string; repeat: boolean }];
+  alert: [e: { processId: string; kind: IncidentKind; text: string; repeat: boolean }];
   /** An incident ended. */
-  "alert.resolved": [e: { processId: string; kind: string; text: string }];
+  "alert.resolved": [e: { processId: string; kind: IncidentKind; text: string }];
   /** A quiet informational line (a planned stop, a process joining). */
   info: [e: { processId: string; text: string }];
 }
@@ -50,7 +53,7 @@ export type LifecycleEventName = keyof LifecycleEvents;
  */
 export class LifecycleBus extends EventEmitter<LifecycleEvents> {
   constructor(private readonly log?: Logger) {
-    super({ captureRejections: true });
+    super();
   }
 
   override emit<K extends LifecycleEventName>(name: K, ...args: LifecycleEvents[K]): boolean {
@@ -67,4 +70,28 @@ export class LifecycleBus extends EventEmitter<LifecycleEvents> {
     }
     return any;
   }
+}
+
+/** Listeners by event name, for {@link listenAll}. */
+export type Listeners<T extends Record<keyof T, unknown[]>> = { [K in keyof T]?: (...args: T[K]) => void };
+
+/**
+ * Subscribes each of `listeners` to `emitter`; the function returned unsubscribes them all, so a
+ * component that listens while started leaves nothing behind when stopped.
+ *
+ * @example
+ * const unlisten = listenAll(bus, { alert: (e) => console.log(e.text), info: (e) => console.log(e.text) });
+ * unlisten();
+ */
+export function listenAll<T extends Record<keyof T, unknown[]>>(
+  emitter: EventEmitter<T>,
+  listeners: NoInfer<Listeners<T>>,
+): () => void {
+  // Typed at the call site through Listeners<T>; node's per-event overloads add nothing here.
+  const plain = emitter as unknown as EventEmitter;
+  const entries = Object.entries(listeners) as [string, (...args: unknown[]) => void][];
+  for (const [name, listener] of entries) plain.on(name, listener);
+  return () => {
+    for (const [name, listener] of entries) plain.off(name, listener);
+  };
 }

@@ -1,20 +1,46 @@
 /**
- * missionctl as a library: the IPC command system (seed 003's wire format), the strategy runtime,
- * the liveness monitor and the bot runtime. The test harness is `missionctl/testing`.
+ * missionctl as a library, by what you build with it: a strategy (runStrategy), a process that
+ * talks on the IPC (IpcCommandSystem over a transport), or a bot with chat commands of your own
+ * (createBotRuntime + defineCommand). The test kit is `missionctl/testing`; the wire contract is
+ * docs/protocol.md.
  *
  * @example
  * import { IpcCommandSystem, ZmqTransport } from "missionctl";
- * const ipc = new IpcCommandSystem({ id: "ops", transport: new ZmqTransport({ id: "ops", ipcDir: "/tmp/missionctl" }) });
+ * const ipc = new IpcCommandSystem({ transport: new ZmqTransport({ id: "ops", ipcDir: "/tmp/missionctl" }) });
  * await ipc.start();
  * ipc.connectToProcess("mm1");
  * const r = await ipc.request("mm1", "status");
  */
+
+export { commandTypeArg, flagsArg, noArgs, reachesMany, targetArg, wordsArg } from "./bot/args.ts";
+export { RegistryError } from "./bot/registry.ts";
+// A bot with chat commands.
 export { type BotRuntime, type BotRuntimeOptions, createBotRuntime } from "./bot/runtime.ts";
+export {
+  type CommandContext,
+  type CommandDefinition,
+  defineCommand,
+  type Role,
+  type TrackSpec,
+  type TrackSummary,
+} from "./bot/types.ts";
 export { type Clock, FakeClock, systemClock } from "./clock.ts";
 export { type Config, ConfigError, loadConfig } from "./config.ts";
+export { MissionctlError } from "./errors.ts";
+// Around all of them.
 export { LifecycleBus, type LifecycleEvents } from "./events.ts";
+export { decodeFrame, encodeFrame, type IpcCommand } from "./ipc/codec.ts";
+// The IPC command system and its transports.
+export { type CommandHandler, IpcCommandSystem } from "./ipc/command-system.ts";
 export { watchCommandDir } from "./ipc/discovery.ts";
-export * from "./ipc/index.ts";
-export { createLogger, createProcessLogger, type Logger, silentLogger } from "./log.ts";
-export * from "./monitor/index.ts";
-export * from "./strategy/index.ts";
+export { IpcError } from "./ipc/errors.ts";
+export { MemoryHub, MemoryTransport } from "./ipc/memory-transport.ts";
+export type { ReplyEvent, RequestOptions, RequestResult } from "./ipc/request.ts";
+export type { Transport, TransportHandlers } from "./ipc/transport.ts";
+export { ZmqTransport } from "./ipc/zmq-transport.ts";
+export { createLogger, type Logger } from "./log.ts";
+export type { Incident, Mute, ProcessView } from "./monitor/types.ts";
+export { StepAbortedError, StrategyError } from "./strategy/errors.ts";
+// Strategies.
+export { runStrategy, type StrategyHandle } from "./strategy/run.ts";
+export type { RuntimeOptions, StepContext, StrategyDefinition, StrategyStatus } from "./strategy/types.ts";

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "./config.ts";
+import { commandPreamble, noArguments } from "./cli-preamble.ts";
 
 export const START_USAGE = `Usage: missionctl start
 
@@ -7,26 +7,15 @@ What \`npm start\` runs: \`missionctl bot\` when TELEGRAM_BOT_TOKEN is set (in t
 \`missionctl demo --help\`. Exit codes: those of the command it runs; 2 on bad usage or a bad
 configuration value.`;
 
-/** `npm start`: the Telegram bot when a token is configured, else the local demo (DESIGN §5-6). */
+/**
+ * `npm start`: the Telegram bot when a token is configured, else the local demo (README.md).
+ *
+ * @example
+ * process.exitCode = await runStart([]);
+ */
 export async function runStart(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(START_USAGE);
-    return 0;
-  }
-  if (args.length > 0) {
-    console.error(`missionctl start: unexpected argument ${JSON.stringify(args[0])}\n\n${START_USAGE}`);
-    return 2;
-  }
-  let token: string | undefined;
-  try {
-    token = loadConfig().TELEGRAM_BOT_TOKEN;
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`missionctl start: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
-  if (token) return (await import("./bot/main.ts")).runBotCommand(args);
+  const start = commandPreamble("start", START_USAGE, args, noArguments);
+  if (typeof start === "number") return start;
+  if (start.config.TELEGRAM_BOT_TOKEN) return (await import("./bot/main.ts")).runBotCommand(args);
   return (await import("./demo/main.ts")).runDemoCommand(args);
 }

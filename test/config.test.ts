@@ -14,7 +14,7 @@ describe("loadConfig", () => {
     dir = undefined;
   });
 
-  it("applies the DESIGN §5 defaults", () => {
+  it("applies the README's configuration defaults", () => {
     const c = load({});
     expect(c).toMatchObject({
       TELEGRAM_API_ROOT: "https://api.telegram.org",

@@ -19,6 +19,29 @@ export async function until(check: () => boolean, ms = 5000, what = "condition")
   }
 }
 
+/**
+ * Resolves with the first truthy value of `probe`, polled every 20 ms; rejects after `ms` with
+ * `context()` appended. For tests of real child processes only, whose state changes announce
+ * nothing in this process; in-process tests wait on events (missionctl/testing's `waitFor`).
+ */
+export async function pollFor<T>(
+  probe: () => T | undefined | false | null,
+  ms: number,
+  what: string,
+  context?: () => string,
+): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() - start > ms) {
+      const extra = context?.();
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${extra ? `\n${extra}` : ""}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Lets queued microtasks (memory transport deliveries) run. */
 export const flush = async (rounds = 5): Promise<void> => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The smallest missionctl strategy, plain pyzmq, from DESIGN.md alone: python3 minimal.py pymm1"""
+"""The smallest missionctl strategy, plain pyzmq, from docs/protocol.md alone: python3 minimal.py pymm1"""
 import json, os, sys, time, zmq
 
 me, ipc_dir = sys.argv[1], os.environ.get("MISSIONCTL_IPC_DIR", "/tmp/missionctl")

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""A missionctl strategy in plain pyzmq + asyncio, written from DESIGN.md alone.
+"""A missionctl strategy in plain pyzmq + asyncio, written from docs/protocol.md alone.
 
     MISSIONCTL_IPC_DIR=/tmp/missionctl python3 strategy.py pymm1 --interval-ms 900000
 
 It binds a PUB socket at its ipc command address, connects one SUB socket to each process it takes
 commands from (default chatops and cli), answers ping / status / finish_and_exit / exit_now /
-pause / resume / wake with the replies of DESIGN section 4, publishes heartbeats, and publishes
-`stopped` before every planned exit (SIGTERM and SIGINT included), and `crash` when a step raises.
+pause / resume / wake with the replies of docs/protocol.md (built-in command types), publishes
+heartbeats, and publishes `stopped` before every planned exit (SIGTERM and SIGINT included), and
+`crash` when a step raises.
 The sleep between steps is an asyncio.Event waited on with a timeout, so a command ends it at once
-and nothing polls (seed 002's asyncio.sleep(0) loop burned a core; this one sleeps in epoll).
+and nothing polls (the asyncio.sleep(0) loop of the original Python strategies burned a core; this
+one sleeps in epoll).
 """
 import argparse
 import asyncio
@@ -86,7 +88,7 @@ class Strategy:
         for peer in hear:
             self.sub.connect(command_address(ipc_dir, peer))
 
-    # --- wire format (DESIGN section 2) ---------------------------------------------------------
+    # --- wire format (docs/protocol.md, one message = one frame) ---------------------------------
     def frame(self, target, command_type, payload):
         self.counter += 1
         now_us = time.time_ns() // 1000
@@ -133,7 +135,7 @@ class Strategy:
             return None
         return body
 
-    # --- commands (DESIGN section 4) ------------------------------------------------------------
+    # --- commands (docs/protocol.md, built-in command types) ------------------------------------
     async def receive(self):
         while True:
             command = self.decode(await self.sub.recv())
@@ -166,7 +168,7 @@ class Strategy:
                 await self.reply(command, "error", error=f'unknown command type "{ctype}"')
 
     def remember(self, command_id):
-        """Keeps command ids for 10 minutes (DESIGN section 3); dicts keep insertion order."""
+        """Keeps command ids for 10 minutes (docs/protocol.md, delivery); dicts keep insertion order."""
         now = time.monotonic()
         while self.seen:
             oldest = next(iter(self.seen))

@@ -3,8 +3,7 @@
  * for the chat: they are shown to the user under the usage line.
  */
 import { z } from "zod";
-import { COMMAND_TYPE_RE, isGroupTarget, TARGET_ID_RE, targetMatches } from "../ipc/ids.ts";
-import type { CommandContext } from "./types.ts";
+import { COMMAND_TYPE_RE, isGroupTarget, TARGET_ID_RE } from "../ipc/ids.ts";
 
 /** `mm1`, `*` or `mm*`. */
 export const targetArg = z.string().regex(TARGET_ID_RE, {
@@ -56,24 +55,3 @@ export const noArgs = z.object({
 /** True when a command with these targets reaches (or may reach) more than one process. */
 export const reachesMany = (targets: readonly string[]): boolean =>
   targets.length > 1 || targets.some((t) => isGroupTarget(t));
-
-/**
- * The process ids a list of targets stands for now: unicast ids as given, groups expanded over
- * the connected and monitored processes.
- */
-export function expandTargets(
-  ctx: Pick<CommandContext, "ipc" | "monitor">,
-  targets: readonly string[],
-): string[] {
-  const known = new Set([
-    ...ctx.ipc.presence.ids(),
-    ...ctx.ipc.heardProcesses(),
-    ...ctx.monitor.processes().map((p) => p.id),
-  ]);
-  const out = new Set<string>();
-  for (const t of targets) {
-    if (!isGroupTarget(t)) out.add(t);
-    else for (const id of known) if (targetMatches(t, id)) out.add(id);
-  }
-  return [...out].sort();
-}

@@ -2,7 +2,7 @@ import type { Config } from "../config.ts";
 import type { Role } from "./types.ts";
 
 /**
- * The role of a Telegram user by numeric id (DESIGN §7); undefined for strangers. Operators win
+ * The role of a Telegram user by numeric id; undefined for strangers. Operators win
  * when an id is listed in both.
  *
  * @example
@@ -22,6 +22,6 @@ export function allows(role: Role, required: Role): boolean {
   return role === "operator" || required === "viewer";
 }
 
-/** The one line a stranger gets (DESIGN §7: exact text, tested from outside). */
+/** The one line a stranger gets (README, Chat commands: exact text, tested from outside). */
 export const notAuthorizedText = (userId: number): string =>
   `Not authorized. Your Telegram user id is ${userId}.`;

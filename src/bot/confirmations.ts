@@ -1,5 +1,5 @@
 /**
- * Confirm / Cancel buttons for risky commands (DESIGN §7): only the requester may press them, and
+ * Confirm / Cancel buttons for risky commands: only the requester may press them, and
  * they expire after a while (60 s by default, on the injected clock).
  */
 import { randomBytes } from "node:crypto";
@@ -17,15 +17,20 @@ export interface ConfirmRequest {
   summary: string;
   /** Extra lines under the question (who it reaches now). */
   details?: string[];
-  /** Runs the command; `messageId` is the confirmation message, to be reused for progress. */
-  onConfirm: (messageId: number) => void;
-  /** The request ended without running. */
-  onEnd: (outcome: "cancelled" | "expired") => void;
 }
+
+/**
+ * How a question ended: confirmed (with the question's message, to be reused for the command's
+ * answer), or not (cancelled by the requester or by the bot stopping, or expired).
+ */
+export type ConfirmAnswer =
+  | { confirmed: true; messageId: number }
+  | { confirmed: false; outcome: "cancelled" | "expired"; detail?: string };
 
 interface Pending extends ConfirmRequest {
   messageId: number;
   timer: TimerHandle;
+  settle: (answer: ConfirmAnswer) => void;
 }
 
 /** A button press as Telegram delivers it (the fields we use). */
@@ -42,7 +47,7 @@ export interface ButtonPress {
  * Pending confirmations by a random id carried in the buttons' callback data.
  *
  * @example
- * await confirmations.ask({ userId, chatId, summary: "/exit mm*", onConfirm, onEnd });
+ * const answer = await confirmations.ask({ userId, chatId, summary: "/exit mm*" }); // after a press
  * await confirmations.press({ id: query.id, fromId: query.from.id, data: query.data,
  *   chatId: query.message?.chat.id, messageId: query.message?.message_id });
  */
@@ -53,7 +58,7 @@ export class Confirmations {
   constructor(
     private readonly chat: ChatApi,
     private readonly clock: Clock,
-    private readonly options: { ttlMs?: number; log?: Logger } = {},
+    private readonly options: { ttlMs?: number; log?: Logger; onChange?: () => void } = {},
   ) {
     this.ttlMs = options.ttlMs ?? 60_000;
   }
@@ -62,8 +67,11 @@ export class Confirmations {
     return this.#pending.size;
   }
 
-  /** Sends the question with its buttons. */
-  async ask(request: ConfirmRequest): Promise<void> {
+  /**
+   * Sends the question with its buttons; resolves with the answer (a press, the expiry, or the bot
+   * stopping). Rejects only when the question could not be sent.
+   */
+  async ask(request: ConfirmRequest): Promise<ConfirmAnswer> {
     const id = randomBytes(6).toString("base64url");
     const text = [
       `Confirm ${request.summary}?`,
@@ -80,8 +88,19 @@ export class Confirmations {
     };
     const ids = await this.chat.send(request.chatId, text, keyboard);
     const messageId = ids[ids.length - 1] as number;
-    const timer = this.clock.setTimeout(() => void this.#expire(id), this.ttlMs);
-    this.#pending.set(id, { ...request, messageId, timer });
+    return new Promise<ConfirmAnswer>((settle) => {
+      const timer = this.clock.setTimeout(() => void this.#expire(id), this.ttlMs);
+      this.#pending.set(id, { ...request, messageId, timer, settle });
+      this.options.onChange?.();
+    });
+  }
+
+  /** Ends a pending question: it leaves the table first, so that waiters counting questions see it. */
+  #end(id: string, pending: Pending, answer: ConfirmAnswer): void {
+    this.#pending.delete(id);
+    this.clock.clearTimeout(pending.timer);
+    pending.settle(answer);
+    this.options.onChange?.();
   }
 
   /** Handles a button press; returns false when the data is not one of ours. */
@@ -107,14 +126,14 @@ export class Confirmations {
       );
       return true;
     }
+    // Out of the table before the first await: a second press finds it answered.
     this.#pending.delete(id);
-    this.clock.clearTimeout(pending.timer);
     if (action === "ok") {
       await this.chat.answer(press.id, "Confirmed");
-      pending.onConfirm(pending.messageId);
+      this.#end(id, pending, { confirmed: true, messageId: pending.messageId });
     } else {
       await this.chat.answer(press.id, "Cancelled");
-      pending.onEnd("cancelled");
+      this.#end(id, pending, { confirmed: false, outcome: "cancelled" });
       await this.chat.edit(
         pending.chatId,
         pending.messageId,
@@ -127,17 +146,17 @@ export class Confirmations {
   async #expire(id: string): Promise<void> {
     const pending = this.#pending.get(id);
     if (!pending) return;
-    this.#pending.delete(id);
-    pending.onEnd("expired");
+    this.#end(id, pending, { confirmed: false, outcome: "expired" });
     const text = `${pending.summary}: not confirmed within ${formatDuration(this.ttlMs)}, nothing was sent.`;
     await this.chat.edit(pending.chatId, pending.messageId, text).catch((err) => {
       this.options.log?.warn({ err }, "could not mark a confirmation as expired");
     });
   }
 
-  /** Drops every pending confirmation (shutdown). */
+  /** Ends every pending question as cancelled (shutdown): nothing waits on a question no one can answer. */
   clear(): void {
-    for (const p of this.#pending.values()) this.clock.clearTimeout(p.timer);
-    this.#pending.clear();
+    for (const [id, p] of [...this.#pending]) {
+      this.#end(id, p, { confirmed: false, outcome: "cancelled", detail: "the bot stopped" });
+    }
   }
 }

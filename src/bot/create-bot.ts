@@ -1,7 +1,7 @@
 /**
- * The bot pipeline on telegraf, independent of where updates come from: long polling against
- * Telegram (or TELEGRAM_API_ROOT), the test harness's fake Telegram, or the terminal demo. Every
- * outgoing Bot API call passes through one retrying `callApi`.
+ * The bot on telegraf, independent of where updates come from: long polling against Telegram (or
+ * TELEGRAM_API_ROOT), the test harness's fake Telegram, or the terminal demo. Telegraf routes the
+ * updates (dedupe, messages, button presses); the command pipeline (./pipeline/) does the rest.
  */
 import { Telegraf } from "telegraf";
 import type { Update, UserFromGetMe } from "telegraf/types";
@@ -11,19 +11,17 @@ import type { LifecycleBus } from "../events.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { MonitorApi } from "../monitor/types.ts";
-import { isAbortError, type RetryOptions, withTelegramRetry } from "../telegram/retry.ts";
+import { type CallApi, RetryingTelegram } from "../telegram/client.ts";
+import { isAbortError, type RetryOptions } from "../telegram/retry.ts";
 import { type ChatApi, telegramChat } from "./chat.ts";
 import { Confirmations } from "./confirmations.ts";
-import { createDispatcher } from "./dispatch.ts";
+import { createPipeline } from "./pipeline/index.ts";
 import { loadRegistry, type Registry } from "./registry.ts";
-import { drained, linkSignals } from "./stopping.ts";
+import { drained } from "./stopping.ts";
+import type { CommandDefinition } from "./types.ts";
+import { dedupeUpdates, incomingMessage } from "./updates.ts";
 
-/** The raw Bot API call: method name and JSON payload in, `result` out (or a thrown TelegramError). */
-export type CallApi = (
-  method: string,
-  payload: Record<string, unknown>,
-  options?: { signal?: unknown },
-) => Promise<unknown>;
+export type { CallApi } from "../telegram/client.ts";
 
 export interface CreateBotOptions {
   config: Config;
@@ -32,7 +30,9 @@ export interface CreateBotOptions {
   bus: LifecycleBus;
   logger?: Logger;
   clock?: Clock;
-  /** Default: every file in commands/. */
+  /** Chat commands beside those in commands/ (a bot built from the package brings its own). */
+  commands?: readonly CommandDefinition[];
+  /** Replaces the whole registry (commands/ and `commands`). */
   registry?: Registry;
   telegram?: {
     /** Replaces the HTTP call (fake Telegram, terminal demo); retries still wrap it. */
@@ -57,10 +57,9 @@ export interface BotHandle {
   telegraf: Telegraf;
   chat: ChatApi;
   registry: Registry;
-  confirmations: Confirmations;
   /**
    * One Bot API call without the retry layer, for callers that retry themselves (the alert
-   * notifier's ordered per-chat queues).
+   * notifier's ordered per-chat queues). Still cut short by stop().
    */
   callOnce: CallApi;
   /** Feeds one update (what long polling does for each update it fetches). */
@@ -69,10 +68,10 @@ export interface BotHandle {
   publishCommands(): Promise<void>;
   /** Starts long polling; resolves once polling has started. `onStopped` hears how polling ended. */
   launch(onStopped?: (err?: unknown) => void): Promise<void>;
-  /** Resolves when no command is in flight (tests). */
+  /** Resolves when no command is in flight, except those waiting for a confirmation (tests). */
   idle(): Promise<void>;
   /**
-   * Stops polling, drops pending confirmations, gives commands in flight `stopGraceMs` to finish,
+   * Stops polling, ends pending confirmations, gives commands in flight `stopGraceMs` to finish,
    * then abandons every Bot API call still retrying or pending (start-up's getMe included), so
    * stopping never waits on a Telegram outage.
    */
@@ -91,51 +90,40 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
   const { config, bus } = options;
   const clock = options.clock ?? systemClock;
   const log = (options.logger ?? silentLogger).child({ module: "bot" });
-  const registry = options.registry ?? (await loadRegistry());
+  const registry = options.registry ?? (await loadRegistry(undefined, options.commands));
   // Without a token (demo, harness) the raw call is always replaced; telegraf only needs a string.
-  const telegraf = new Telegraf(config.TELEGRAM_BOT_TOKEN ?? "0:local", {
-    telegram: { apiRoot: config.TELEGRAM_API_ROOT },
-  });
+  const token = config.TELEGRAM_BOT_TOKEN ?? "0:local";
+  const telegraf = new Telegraf(token, { telegram: { apiRoot: config.TELEGRAM_API_ROOT } });
   if (options.botInfo) telegraf.botInfo = options.botInfo;
-
-  const client = telegraf.telegram;
-  const raw: CallApi = options.telegram?.callApi ?? (client.callApi.bind(client) as unknown as CallApi);
-  const stopping = new AbortController();
-  const retry: RetryOptions = {
-    clock,
-    onRetry: (err, attempt, delayMs, why) =>
-      log.warn(
-        { err: String((err as Error)?.message ?? err), attempt, delayMs, why },
-        "Bot API call failed; retrying",
-      ),
-    ...options.telegram?.retry,
-  };
-  const wrapped: CallApi = async (method, payload, opts) => {
-    const linked = linkSignals(stopping.signal, opts?.signal as AbortSignal | undefined);
-    const signal = linked.signal;
-    try {
-      return await withTelegramRetry(
-        () => raw(method, payload, { ...opts, signal }),
-        // Polling retries 5xx itself, but after a fixed 5 s sleep nothing can cut short; retried
-        // here it stays abortable. No deadline: polling outlasts any outage.
-        method === "getUpdates"
-          ? { ...retry, signal, deadlineMs: Number.POSITIVE_INFINITY, maxDelayMs: 5000 }
-          : { ...retry, signal },
-      );
-    } finally {
-      linked.dispose();
-    }
-  };
-  client.callApi = wrapped as unknown as typeof client.callApi;
-  // telegraf gives each update a fresh Telegram client; make contexts use the wrapped one too.
-  Object.assign(telegraf.context, { telegram: client });
+  const client = new RetryingTelegram(token, {
+    apiRoot: config.TELEGRAM_API_ROOT,
+    ...(options.telegram?.callApi ? { callApi: options.telegram.callApi } : {}),
+    retry: {
+      clock,
+      onRetry: (err, attempt, delayMs, why) =>
+        log.warn(
+          { err: String((err as Error)?.message ?? err), attempt, delayMs, why },
+          "Bot API call failed; retrying",
+        ),
+      ...options.telegram?.retry,
+    },
+  });
+  // Polling, the menu and every message go through the one retrying client.
+  telegraf.telegram = client;
 
   const chat = telegramChat(client);
+  // Commands parked on a question are not "in flight" for idle(): counting them needs the changes.
+  const waiters = new Set<() => void>();
+  const changed = () => {
+    for (const wake of [...waiters]) wake();
+  };
   const confirmations = new Confirmations(chat, clock, {
     log,
+    onChange: changed,
     ...(options.confirmTtlMs ? { ttlMs: options.confirmTtlMs } : {}),
   });
   const tasks = new Set<Promise<void>>();
+  /** Runs work detached from telegraf's update handling, so long commands never hold up polling. */
   const spawn = (work: () => Promise<void>) => {
     const task = work().catch((err) =>
       isAbortError(err)
@@ -143,61 +131,42 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
         : log.error({ err }, "background task failed"),
     );
     tasks.add(task);
-    void task.finally(() => tasks.delete(task));
+    void task.finally(() => {
+      tasks.delete(task);
+      changed();
+    });
   };
-  const dispatch = createDispatcher({
-    ipc: options.ipc,
-    monitor: options.monitor,
+  const handle = createPipeline({
     config,
     clock,
     bus,
     log,
+    ipc: options.ipc,
+    monitor: options.monitor,
     registry,
     chat,
     confirmations,
-    botUsername: () => telegraf.botInfo?.username,
     editIntervalMs: options.editIntervalMs ?? 1000,
-    spawn,
   });
 
-  const seenUpdates = new Set<number>();
-  telegraf.use(async (ctx) => {
-    const update = ctx.update as Update;
-    if ("message" in update && update.message && "text" in update.message && update.message.from) {
-      const m = update.message;
-      const from = m.from;
-      if (!from) return;
-      const userName = from.username
-        ? `@${from.username}`
-        : [from.first_name, from.last_name].filter(Boolean).join(" ");
-      if (seenUpdates.has(update.update_id)) return; // delivered twice: run it once
-      seenUpdates.add(update.update_id);
-      if (seenUpdates.size > 1000) seenUpdates.delete(seenUpdates.values().next().value as number);
-      const relayed = relayedKind(m);
-      dispatch({
-        userId: from.id,
-        userName,
-        chatId: m.chat.id,
-        text: m.text,
-        sentAt: m.date * 1000,
-        ...(relayed ? { relayed } : {}),
-      });
-    } else if ("callback_query" in update && update.callback_query) {
-      const q = update.callback_query;
-      const data = "data" in q ? q.data : undefined;
-      spawn(async () => {
-        const at = q.message ? { chatId: q.message.chat.id, messageId: q.message.message_id } : {};
-        const handled = data
-          ? await confirmations.press({ id: q.id, fromId: q.from.id, data, ...at })
-          : false;
-        if (!handled) await chat.answer(q.id);
-      });
-    }
+  telegraf.use(dedupeUpdates());
+  telegraf.on("message", (ctx) => {
+    const message = incomingMessage(ctx.message);
+    if (message) spawn(() => handle(message, telegraf.botInfo?.username));
+  });
+  telegraf.on("callback_query", (ctx) => {
+    const q = ctx.callbackQuery;
+    const data = "data" in q ? q.data : undefined;
+    spawn(async () => {
+      const at = q.message ? { chatId: q.message.chat.id, messageId: q.message.message_id } : {};
+      const handled = data ? await confirmations.press({ id: q.id, fromId: q.from.id, data, ...at }) : false;
+      if (!handled) await chat.answer(q.id);
+    });
   });
   telegraf.catch(async (err, ctx) => {
     // A failing update must never stop polling; the user hears about it briefly.
     log.error({ err, updateId: ctx.update?.update_id }, "update handling failed");
-    const chatId = chatOf(ctx.update as Update);
+    const chatId = chatOf(ctx.update);
     if (chatId !== undefined)
       await chat.send(chatId, "Sorry, something went wrong; the error is logged.").catch(() => {});
   });
@@ -207,8 +176,7 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     telegraf,
     chat,
     registry,
-    confirmations,
-    callOnce: raw,
+    callOnce: client.callOnce,
     handleUpdate: (update) => telegraf.handleUpdate(update),
     publishCommands: async () => {
       const commands = registry.list.map((c) => ({ command: c.name, description: c.help }));
@@ -233,7 +201,15 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
           );
       }),
     idle: async () => {
-      while (tasks.size > 0) await Promise.all([...tasks]);
+      while (tasks.size > confirmations.size) {
+        await new Promise<void>((wake) => {
+          const done = () => {
+            waiters.delete(done);
+            wake();
+          };
+          waiters.add(done);
+        });
+      }
     },
     stop: async () => {
       confirmations.clear();
@@ -243,31 +219,12 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
       }
       // Commands in flight may finish their replies; a reply stuck retrying must not hold the stop.
       await drained(tasks, clock, options.stopGraceMs ?? 1000);
-      stopping.abort();
+      client.stop();
       // What is still running waits on its processes (the IPC's stop ends it), not on Telegram.
       if (!(await drained(tasks, clock, 100)))
         log.warn({ inFlight: tasks.size }, "bot stopped with commands still waiting for replies");
     },
   };
-}
-
-/**
- * Whether a message is someone else's text passed on: forwarded (Bot API 7 `forward_origin`, the
- * older `forward_*` fields, a channel's automatic forward) or sent as a chat (`sender_chat`).
- */
-function relayedKind(m: object): "forwarded" | "sender_chat" | undefined {
-  const fields = m as Record<string, unknown>;
-  const forwarded = [
-    "forward_origin",
-    "forward_date",
-    "forward_from",
-    "forward_from_chat",
-    "forward_sender_name",
-  ];
-  if (fields.is_automatic_forward === true || forwarded.some((k) => fields[k] !== undefined))
-    return "forwarded";
-  if (fields.sender_chat !== undefined) return "sender_chat";
-  return undefined;
 }
 
 /** The chat an update came from, read defensively: the update may be what is broken. */

@@ -2,7 +2,7 @@
  * `missionctl bot`: the Telegram bot over real ZeroMQ, hearing MISSIONCTL_PROCESSES and every
  * process that appears in MISSIONCTL_IPC_DIR/command.
  */
-import { ConfigError, loadConfig } from "../config.ts";
+import { commandPreamble, noArguments } from "../cli-preamble.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
 import { ZmqTransport } from "../ipc/zmq-transport.ts";
@@ -24,24 +24,9 @@ MISSIONCTL_MAX_PROCESSES, LOG_LEVEL (see .env.example). Stops cleanly on SIGINT 
  * process.exitCode = await runBotCommand([]);
  */
 export async function runBotCommand(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(BOT_USAGE);
-    return 0;
-  }
-  if (args.length > 0) {
-    console.error(`missionctl bot: unexpected argument ${JSON.stringify(args[0])}\n\n${BOT_USAGE}`);
-    return 2;
-  }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`missionctl bot: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
+  const start = commandPreamble("bot", BOT_USAGE, args, noArguments);
+  if (typeof start === "number") return start;
+  const { config } = start;
   if (!config.TELEGRAM_BOT_TOKEN) {
     console.error(
       "missionctl bot: TELEGRAM_BOT_TOKEN is not set (see .env.example; `missionctl demo` needs none)",

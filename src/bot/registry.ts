@@ -5,16 +5,23 @@
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
-import type { CommandDefinition } from "./types.ts";
+import { MissionctlError } from "../errors.ts";
+import type { CommandDefinition, HelpGroup } from "./types.ts";
 
-export class RegistryError extends Error {
+/**
+ * A command file (or a definition given in code) that cannot serve: the bot refuses to start.
+ *
+ * @example
+ * new RegistryError("commands/ping.ts", ["role must be \"viewer\" or \"operator\""]).message;
+ * // 'commands/ping.ts: role must be "viewer" or "operator"'
+ */
+export class RegistryError extends MissionctlError<"BAD_COMMAND_FILE"> {
   override name = "RegistryError";
-  readonly code = "BAD_COMMAND_FILE" as const;
   constructor(
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`commands/${file}: ${problems.join("; ")}`);
+    super("BAD_COMMAND_FILE", `${file}: ${problems.join("; ")}`, { file, problems });
   }
 }
 
@@ -33,36 +40,28 @@ const definitionSchema = z.object({
   help: z.string().min(3, { error: "help must be 3-256 characters" }).max(256),
   usage: z.string().startsWith("/", { error: "usage must start with /" }),
   role: z.enum(["viewer", "operator"], { error: 'role must be "viewer" or "operator"' }),
-  confirm: fn,
+  group: z
+    .enum(["read", "control", "other"], { error: 'group must be "read", "control" or "other"' })
+    .optional(),
+  order: z.number({ error: "order must be a number" }).finite().optional(),
+  confirm: fn.optional(),
+  targets: fn.optional(),
   schema: z.custom((v) => typeof (v as { safeParse?: unknown })?.safeParse === "function", {
     error: "schema must be a zod schema",
   }),
   handler: fn,
 });
 
-/** The order /help lists commands in; others follow alphabetically. */
-const HELP_ORDER = [
-  "help",
-  "whoami",
-  "status",
-  "ping",
-  "alerts",
-  "exit",
-  "pause",
-  "resume",
-  "wake",
-  "send",
-  "mute",
-  "unmute",
-];
+const GROUPS: readonly HelpGroup[] = ["read", "control", "other"];
+const rank = (c: CommandDefinition): [number, number] => [GROUPS.indexOf(c.group ?? "other"), c.order ?? 100];
 
 /**
- * Builds a registry from loaded modules (file name → module), checking each default export.
+ * Builds a registry from loaded modules (where it came from → module), checking each default export.
  *
  * @example
- * const registry = buildRegistry([["ping.ts", await import("../../commands/ping.ts")]]);
+ * const registry = buildRegistry([["commands/ping.ts", await import("../../commands/ping.ts")]]);
  */
-export function buildRegistry(modules: [file: string, module: unknown][]): Registry {
+export function buildRegistry(modules: [source: string, module: unknown][]): Registry {
   const byName = new Map<string, CommandDefinition>();
   for (const [file, mod] of modules) {
     const definition = (mod as { default?: unknown })?.default;
@@ -82,10 +81,11 @@ export function buildRegistry(modules: [file: string, module: unknown][]): Regis
     if (byName.has(def.name)) throw new RegistryError(file, [`command /${def.name} is defined twice`]);
     byName.set(def.name, def);
   }
-  const rank = (n: string) => (HELP_ORDER.includes(n) ? HELP_ORDER.indexOf(n) : HELP_ORDER.length);
-  const list = [...byName.values()].sort(
-    (a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name),
-  );
+  const list = [...byName.values()].sort((a, b) => {
+    const [ga, oa] = rank(a);
+    const [gb, ob] = rank(b);
+    return ga - gb || oa - ob || a.name.localeCompare(b.name);
+  });
   return { byName, list };
 }
 
@@ -93,26 +93,33 @@ export function buildRegistry(modules: [file: string, module: unknown][]): Regis
 export const DEFAULT_COMMANDS_DIR = fileURLToPath(new URL("../../commands/", import.meta.url));
 
 /**
- * Imports every command file in `dir` and builds the registry; throws {@link RegistryError} for a
- * malformed file.
+ * Imports every command file in `dir`, adds the `extra` definitions (a bot built from the package
+ * brings its own), and builds the registry; throws {@link RegistryError} for a malformed file or
+ * definition, or a name defined twice.
  *
  * @example
- * const registry = await loadRegistry();
+ * const registry = await loadRegistry(DEFAULT_COMMANDS_DIR, [hello]);
  * registry.byName.get("exit")?.usage; // "/exit <target…> [--now]"
  */
-export async function loadRegistry(dir = DEFAULT_COMMANDS_DIR): Promise<Registry> {
+export async function loadRegistry(
+  dir = DEFAULT_COMMANDS_DIR,
+  extra: readonly CommandDefinition[] = [],
+): Promise<Registry> {
   const files = readdirSync(dir)
     .filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith(".d.ts") && !f.startsWith("_"))
     .sort();
   const modules: [string, unknown][] = [];
   for (const file of files) {
     try {
-      modules.push([file, await import(pathToFileURL(`${dir}/${file}`).href)]);
+      modules.push([`commands/${file}`, await import(pathToFileURL(`${dir}/${file}`).href)]);
     } catch (err) {
-      throw new RegistryError(file, [
+      throw new RegistryError(`commands/${file}`, [
         `cannot be loaded: ${err instanceof Error ? err.message : String(err)}`,
       ]);
     }
+  }
+  for (const [i, def] of extra.entries()) {
+    modules.push([`commands option [${i}]${def?.name ? ` (/${def.name})` : ""}`, { default: def }]);
   }
   return buildRegistry(modules);
 }

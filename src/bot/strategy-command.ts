@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { flagsArg, reachesMany, targetArg, wordsArg } from "./args.ts";
-import { type CommandDefinition, defineCommand, type Role } from "./types.ts";
+import { flagsArg, targetArg, wordsArg } from "./args.ts";
+import { type CommandDefinition, defineCommand, type HelpGroup, type Role } from "./types.ts";
 
 /**
  * A chat command that sends one built-in strategy command to one target and shows each process's
@@ -14,6 +14,8 @@ export function strategyCommand(spec: {
   name: string;
   help: string;
   role: Role;
+  group?: HelpGroup;
+  order?: number;
   /** The IPC command type; defaults to the chat command's name. */
   commandType?: string;
 }): CommandDefinition<{ target: string }> {
@@ -23,7 +25,8 @@ export function strategyCommand(spec: {
     help: spec.help,
     usage: `/${spec.name} <target>`,
     role: spec.role,
-    confirm: (a) => spec.role === "operator" && reachesMany([a.target]),
+    ...(spec.group ? { group: spec.group } : {}),
+    ...(spec.order !== undefined ? { order: spec.order } : {}),
     schema: z
       .object({ args: wordsArg(targetArg, 1, 1, "target"), flags: flagsArg({}), text: z.string() })
       .transform((t) => ({ target: t.args[0] as string })),

@@ -7,7 +7,7 @@ import { isGroupTarget } from "../ipc/ids.ts";
 import type { MissingReason, ReplyEvent, RequestResult } from "../ipc/request.ts";
 import { formatDuration } from "./format.ts";
 import type { LiveMessage } from "./live-message.ts";
-import type { Outcome, TrackedRequest, TrackSpec } from "./types.ts";
+import type { Outcome, ProcessOutcome, TrackedRequest, TrackSpec } from "./types.ts";
 
 type LineStatus = "pending" | "accepted" | "ok" | "error" | MissingReason | "no_match";
 
@@ -16,10 +16,20 @@ interface Line {
   detail?: string;
 }
 
+/** The monitor's side of a planned exit (`TrackSpec.stops`). */
+export interface PlannedExits {
+  /** The process ids `targets` stand for now (groups expanded). */
+  expand(targets: readonly string[]): string[];
+  expectExit(ids: string[]): void;
+  cancelExpectedExit(ids: string[]): void;
+}
+
 export interface TrackDeps {
   ipc: IpcCommandSystem;
   live: LiveMessage;
   timeoutMs: number;
+  /** Needed when a spec `stops` its processes. */
+  exits?: PlannedExits;
   onSent?: (commandId: string, target: string) => void;
   onReply?: (commandId: string, reply: ReplyEvent) => void;
 }
@@ -32,8 +42,23 @@ export interface TrackResult {
   processes: Map<string, ProcessOutcome>;
 }
 
-/** One process's end state in a tracked command. */
-export type ProcessOutcome = "ok" | "error" | "accepted" | MissingReason;
+/**
+ * Like {@link trackRequests}, for requests that stop their processes: the monitor is told first,
+ * so the coming disconnects are planned, not crashes; a process that refused or never got the
+ * command is not exiting, and were it to die now that must be an alert again. (`accepted` ones
+ * are still finishing their step.)
+ */
+async function trackStops(deps: TrackDeps & { exits: PlannedExits }, spec: TrackSpec): Promise<TrackResult> {
+  const expected = deps.exits.expand(spec.requests.map((r) => r.target));
+  deps.exits.expectExit(expected);
+  const result = await trackRequests({ ...deps, exits: undefined }, { ...spec, stops: false });
+  const notExiting = expected.filter((id) => {
+    const end = result.processes.get(id);
+    return end === undefined || end === "error" || end === "not_connected" || end === "timeout";
+  });
+  if (notExiting.length > 0) deps.exits.cancelExpectedExit(notExiting);
+  return result;
+}
 
 /**
  * Sends every request at once and edits `live` as replies arrive; resolves with the overall outcome
@@ -44,6 +69,10 @@ export type ProcessOutcome = "ok" | "error" | "accepted" | MissingReason;
  *   { verb: "exit", requests: [{ target: "mm1", commandType: "finish_and_exit" }] });
  */
 export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<TrackResult> {
+  if (spec.stops) {
+    if (!deps.exits) throw new Error("a tracked command that stops processes needs the monitor");
+    return trackStops({ ...deps, exits: deps.exits }, spec);
+  }
   const lines = new Map<string, Line>();
   const targets = spec.requests.map((r) => r.target);
   const noReply = `no reply within ${formatDuration(deps.timeoutMs)}`;

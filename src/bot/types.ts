@@ -1,14 +1,12 @@
 /**
- * The shape of a chat command (one file each in commands/) and what its handler gets.
+ * The shape of a chat command (one file each in commands/) and the narrow context its handler gets:
+ * what it needs to answer and to act, nothing that would let it bypass tracking or the audit.
  */
 import type { z } from "zod";
 import type { Clock } from "../clock.ts";
-import type { Config } from "../config.ts";
-import type { LifecycleBus } from "../events.ts";
-import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import type { ReplyEvent } from "../ipc/request.ts";
 import type { Logger } from "../log.ts";
-import type { MonitorApi } from "../monitor/types.ts";
+import type { Incident, Mute, ProcessView } from "../monitor/types.ts";
 
 /** Viewers may run read-only commands; operators may run everything. */
 export type Role = "viewer" | "operator";
@@ -38,32 +36,73 @@ export interface TrackSpec {
   describe?: (reply: ReplyEvent, request: TrackedRequest) => string | undefined;
   /** Lines shown above the per-process lines (e.g. /status's monitor view). */
   preamble?: string;
+  /**
+   * The requests stop their processes (/exit): the monitor is told the coming disconnects are
+   * planned, and told again for every process that refused or was never reached.
+   */
+  stops?: boolean;
 }
 
-/** What a tracked command came to: overall, and per process (ok, error, accepted, or why missing). */
+/** How one process ended in a tracked command: its terminal reply, or why there was none. */
+export type ProcessOutcome = "ok" | "error" | "accepted" | "not_connected" | "disconnected" | "timeout";
+
+/** What a tracked command came to: overall, and per process. */
 export interface TrackSummary {
   outcome: Outcome;
-  processes: ReadonlyMap<string, "ok" | "error" | "accepted" | "not_connected" | "disconnected" | "timeout">;
+  processes: ReadonlyMap<string, ProcessOutcome>;
 }
 
 /** How a command ended, for the audit log (`command.done`). */
 export type Outcome = "ok" | "error" | "timeout" | "not_connected" | "cancelled" | "expired" | "invalid";
 
-/** What a handler gets: who asked, where, the services, and ways to answer. */
+/** Read-only views of what the monitor knows. */
+export interface MonitorView {
+  /** Every known process, sorted by id. */
+  processes(): readonly ProcessView[];
+  /** Open incidents. */
+  incidents(): readonly Incident[];
+  /** Mutes in force. */
+  mutes(): readonly Mute[];
+}
+
+/** Mute operations, done in the asking user's name. */
+export interface MuteOps {
+  /** Mutes alerts for `target` (`mm1`, `*`, `mm*`) for `durationMs`; returns the mute. */
+  add(target: string, durationMs: number): Mute;
+  /** Removes the mutes set for exactly `target`; returns how many were removed. */
+  remove(target: string): number;
+}
+
+/** Targets as the IPC sees them now. */
+export interface TargetsView {
+  /** Unicast ids as given, `*` / `prefix*` expanded over the processes known now, sorted. */
+  expand(targets: readonly string[]): string[];
+  /** The processes connected now that `target` reaches. */
+  connected(target: string): string[];
+}
+
+/**
+ * What a handler gets: who asked, where, and ways to answer and act.
+ *
+ * @example
+ * handler: async (ctx, { target }) => {
+ *   await ctx.track({ verb: "ping", requests: [{ target, commandType: "ping" }] });
+ * }
+ */
 export interface CommandContext {
-  user: { id: number; name: string };
-  chatId: number;
+  readonly user: { readonly id: number; readonly name: string };
+  readonly chatId: number;
   /** The asking user's role (at least the command's role). */
-  role: Role;
-  command: string;
-  ipc: IpcCommandSystem;
-  monitor: MonitorApi;
-  config: Config;
-  clock: Clock;
-  bus: LifecycleBus;
-  log: Logger;
-  /** Every loaded command, for /help. */
-  commands: readonly CommandDefinition[];
+  readonly role: Role;
+  /** This command's name. */
+  readonly command: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Every loaded command in /help order. */
+  readonly commands: readonly CommandDefinition[];
+  readonly targets: TargetsView;
+  readonly monitor: MonitorView;
+  readonly mutes: MuteOps;
   /** Sends a message to the chat (split at 4096 characters). */
   reply(text: string): Promise<void>;
   /** Runs IPC requests, answering at once and editing the message as replies arrive. */
@@ -73,12 +112,19 @@ export interface CommandContext {
 }
 
 /**
- * A chat command. `Args` is what its schema makes of the tokens.
+ * Where a command stands in /help and the command menu: `read` (read-only) first, then `control`,
+ * then `other`; within a group by `order`, then by name.
+ */
+export type HelpGroup = "read" | "control" | "other";
+
+/**
+ * A chat command. `Args` is what its schema makes of the tokens. (Its functions are declared as
+ * methods so that any command fits where a `CommandDefinition` of unknown arguments is expected.)
  *
  * @example
  * export default defineCommand({
- *   name: "ping", help: "Ask a process whether it is alive", usage: "/ping <target>", role: "viewer",
- *   confirm: () => false, schema: z.object(...), handler: async (ctx, args) => { ... },
+ *   name: "hello", help: "Say hello", usage: "/hello", role: "viewer", schema: noArgs,
+ *   handler: async (ctx) => { await ctx.reply(`Hello, ${ctx.user.name}!`); },
  * });
  */
 export interface CommandDefinition<Args = unknown> {
@@ -89,26 +135,28 @@ export interface CommandDefinition<Args = unknown> {
   /** The usage line shown on a validation failure: `/exit <target…> [--now]`. */
   usage: string;
   role: Role;
-  /** True when this invocation must be confirmed with buttons first (DESIGN §7). */
-  confirm: (args: Args) => boolean;
+  /** Its place in /help (default `other`, order 100). */
+  group?: HelpGroup;
+  order?: number;
+  /**
+   * True when this invocation must be confirmed with buttons first. Default: an operator command
+   * whose targets reach more than one process (`*`, `prefix*`, several ids); read-only never.
+   */
+  confirm?(args: Args): boolean;
   /** Validates the {@link CommandTokens}; issue messages are shown to the user under the usage. */
   schema: z.ZodType<Args>;
-  /** Targets of this invocation, for the confirmation text and the audit log. */
-  targets?: (args: Args) => string[];
-  handler: (ctx: CommandContext, args: Args) => Promise<void>;
+  /** Targets of this invocation, for the confirmation text, the default `confirm` and the audit. */
+  targets?(args: Args): string[];
+  handler(ctx: CommandContext, args: Args): Promise<void>;
 }
 
-/** Identity helper that keeps `Args` inferred from the schema. */
+/**
+ * Identity helper that keeps `Args` inferred from the schema.
+ *
+ * @example
+ * export default defineCommand({ name: "whoami", help: "Show your id", usage: "/whoami",
+ *   role: "viewer", schema: noArgs, handler: async (ctx) => ctx.reply(String(ctx.user.id)) });
+ */
 export function defineCommand<Args>(definition: CommandDefinition<Args>): CommandDefinition<Args> {
   return definition;
-}
-
-/** Deps shared by the dispatcher and the handlers. */
-export interface BotServices {
-  ipc: IpcCommandSystem;
-  monitor: MonitorApi;
-  config: Config;
-  clock: Clock;
-  bus: LifecycleBus;
-  log: Logger;
 }

@@ -29,7 +29,7 @@ export function formatProcess(p: ProcessView, now: number): string {
   return `${p.id} — ${state}, ${heartbeat}, ${p.connected ? "connected" : "not connected"}, ${muted}`;
 }
 
-/** The fields of a `status` reply (DESIGN §4) in one line. */
+/** The fields of a `status` reply (docs/protocol.md, built-in command types) in one line. */
 export function formatStatusResult(
   result: Record<string, unknown> | undefined,
   now: number,

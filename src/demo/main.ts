@@ -7,15 +7,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBotRuntime } from "../bot/runtime.ts";
-import { type Config, ConfigError, loadConfig } from "../config.ts";
+import { commandPreamble, noArguments } from "../cli-preamble.ts";
+import type { Config } from "../config.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
 import { ZmqTransport } from "../ipc/zmq-transport.ts";
 import { createLogger } from "../log.ts";
 import { prettyStream } from "../pretty-log.ts";
-import { FakeTelegram } from "../testing/fake-telegram.ts";
 import { spawnDemoStrategies, stopDemoStrategies } from "./strategies.ts";
-import { startTerminalChat } from "./terminal-chat.ts";
+import { TerminalChat } from "./terminal-chat.ts";
 
 export const DEMO_USAGE = `Usage: missionctl demo
 
@@ -29,26 +29,16 @@ Logs go to stderr, readable; LOG_LEVEL=debug shows more.`;
 const DEMO_USER = 1;
 const STRATEGIES = ["mm1", "mm2"];
 
-/** Runs the demo until Ctrl-C / SIGTERM / "quit"; resolves to the exit code. */
+/**
+ * Runs the demo until Ctrl-C / SIGTERM / "quit"; resolves to the exit code.
+ *
+ * @example
+ * process.exitCode = await runDemoCommand([]);
+ */
 export async function runDemoCommand(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) {
-    console.log(DEMO_USAGE);
-    return 0;
-  }
-  if (args.length > 0) {
-    console.error(`missionctl demo: unexpected argument ${JSON.stringify(args[0])}\n\n${DEMO_USAGE}`);
-    return 2;
-  }
-  let base: Config;
-  try {
-    base = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`missionctl demo: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
+  const start = commandPreamble("demo", DEMO_USAGE, args, noArguments);
+  if (typeof start === "number") return start;
+  const base = start.config;
   // A private directory: the demo must never take over the socket of a real bot on this machine.
   const ipcDir = mkdtempSync(join(tmpdir(), "missionctl-demo-"));
   const config: Config = Object.freeze({
@@ -88,13 +78,14 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   const stopWatching = watchCommandDir(ipcDir, (id) => ipc.connectToProcess(id), {
     exclude: [config.MISSIONCTL_ID],
   });
-  const telegram = new FakeTelegram();
+  // The terminal is the bot's Telegram: its Bot API calls print here, typed lines become updates.
+  const chat = new TerminalChat({ userId: DEMO_USER, output: out });
   const runtime = await createBotRuntime({
     config,
     ipc,
     logger,
-    telegram: { callApi: telegram.callApi },
-    botInfo: telegram.botInfo,
+    telegram: { callApi: chat.callApi },
+    botInfo: chat.botInfo,
   });
   await runtime.start();
   out.write(`starting ${STRATEGIES.join(", ")}…\n`);
@@ -127,14 +118,7 @@ export async function runDemoCommand(args: string[]): Promise<number> {
       out.write("demo stopped: no processes or sockets left behind.\n");
       resolve(0);
     };
-    const chat = startTerminalChat({
-      telegram,
-      bot: runtime.bot,
-      userId: DEMO_USER,
-      input: process.stdin,
-      output: out,
-      onQuit: () => void shutdown(),
-    });
+    chat.listen(runtime.bot, process.stdin, () => void shutdown());
     process.once("SIGINT", () => void shutdown());
     process.once("SIGTERM", () => void shutdown());
     // The terminal went away (closed pipe, hung-up shell): stop as for Ctrl-C.

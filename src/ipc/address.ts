@@ -5,7 +5,7 @@ import { IpcError } from "./errors.ts";
  * Why a peer or bind address may not be used without the proxy's CURVE, or undefined when it may:
  * `ipc://…` (guarded by the directory's permissions) and `tcp://` on loopback only (127.0.0.0/8,
  * [::1]). A plain tcp socket on a network interface would let anyone who reaches it command the
- * strategies (DESIGN §2); across hosts everything goes through the proxy with CURVE.
+ * strategies (docs/protocol.md); across hosts everything goes through the proxy with CURVE.
  *
  * @example
  * plainAddressProblem("tcp://127.0.0.1:7001"); // undefined

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { FrameError, IpcError } from "./errors.ts";
 import { COMMAND_TYPE_RE, PROCESS_ID_RE, TARGET_ID_RE } from "./ids.ts";
 
-/** Every frame starts with a topic of exactly this many bytes (DESIGN §2). */
+/** Every frame starts with a topic of exactly this many bytes (docs/protocol.md). */
 export const TOPIC_BYTES = 64;
 /** Frames larger than this are dropped unless a receiver is configured otherwise. */
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
@@ -27,7 +27,7 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** The IPCCommand body of seed 003; unknown fields are stripped, not refused. */
+/** The IPCCommand body (docs/protocol.md); unknown fields are stripped, not refused. */
 export const ipcCommandSchema = z.object({
   command_id: z.string().min(1).max(200),
   sender_id: z.string().regex(PROCESS_ID_RE),
@@ -39,7 +39,7 @@ export const ipcCommandSchema = z.object({
 
 export type IpcCommand = z.infer<typeof ipcCommandSchema>;
 
-/** Payload of a `reply` (DESIGN §3). */
+/** Payload of a `reply` (docs/protocol.md, replies). */
 export const replyPayloadSchema = z.object({
   reply_to: z.string(),
   status: z.enum(["accepted", "ok", "error"]),

@@ -2,19 +2,12 @@ import { EventEmitter } from "node:events";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { assertPlainAddress } from "./address.ts";
-import { DEFAULT_MAX_FRAME_BYTES, decodeFrame, encodeFrame, type IpcCommand, readReply } from "./codec.ts";
+import { DEFAULT_MAX_FRAME_BYTES, type IpcCommand, readReply } from "./codec.ts";
 import { DropCounter } from "./drop-counter.ts";
-import { FrameError, IpcError } from "./errors.ts";
+import { IpcError } from "./errors.ts";
+import { acceptFrame, Outbox } from "./frames.ts";
 import { type CommandHandler, isEvent, runHandler } from "./handlers.ts";
-import {
-  assertCommandType,
-  assertProcessId,
-  assertTargetId,
-  commandIdGenerator,
-  isGroupTarget,
-  nowMicros,
-  targetMatches,
-} from "./ids.ts";
+import { assertCommandType, assertProcessId, isGroupTarget, targetMatches } from "./ids.ts";
 import { Presence } from "./presence.ts";
 import { PendingRequest, type RequestOptions, type RequestResult } from "./request.ts";
 import { SeenCache } from "./seen-cache.ts";
@@ -36,7 +29,8 @@ export interface CommandSystemEvents {
 }
 
 export interface CommandSystemOptions {
-  id: string;
+  /** This process's id; defaults to the transport's, and must equal it when given. */
+  id?: string;
   transport: Transport;
   logger?: Logger;
   clock?: Clock;
@@ -48,7 +42,7 @@ export interface CommandSystemOptions {
 }
 
 /**
- * The IPC command system of seed 003: publish commands at our own address, hear the processes we
+ * The IPC command system (docs/protocol.md): publish commands at our own address, hear the processes we
  * connect to, run registered handlers, and correlate replies by command_id.
  *
  * @example
@@ -68,24 +62,31 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   readonly #pending = new Map<string, PendingRequest>();
   readonly #links = new Set<string>();
   readonly #heard = new Map<string, PeerSpec>();
-  readonly #nextId: () => string;
+  readonly #outbox: Outbox;
   readonly #log: Logger;
   readonly #clock: Clock;
-  readonly #maxFrameBytes: number;
   readonly #defaults: RequestOptions;
   #state: "new" | "started" | "stopped" = "new";
 
   constructor(options: CommandSystemOptions) {
     super();
-    this.id = assertProcessId(options.id);
+    // One process, one id: a system speaking as `a` over a transport bound as `b` would sign frames
+    // that every receiver drops as forged (sender_mismatch).
+    if (options.id !== undefined && options.id !== options.transport.id) {
+      throw new IpcError(
+        "INVALID_ID",
+        `the command system's id "${options.id}" differs from its transport's "${options.transport.id}"`,
+        { id: options.id, transportId: options.transport.id },
+      );
+    }
+    this.id = assertProcessId(options.transport.id);
     this.transport = options.transport;
     this.#clock = options.clock ?? systemClock;
     this.#log = (options.logger ?? silentLogger).child({ module: "ipc", self: this.id });
-    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#defaults = options.requestDefaults ?? {};
-    this.#nextId = commandIdGenerator(this.id);
+    this.#outbox = new Outbox(this.id, options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     this.drops = new DropCounter(this.#log, this.#clock);
-    this.seen = new SeenCache({ ttlMs: options.seenTtlMs ?? 10 * 60_000, clock: this.#clock });
+    this.seen = new SeenCache({ ttlMs: options.seenTtlMs, clock: this.#clock });
     this.presence = new Presence((id, up) => {
       this.#log.debug({ peer: id }, up ? "process connected" : "process disconnected");
       for (const p of this.#pending.values()) p.onPeer(id, up);
@@ -134,12 +135,6 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     this.transport.connect(peer);
   }
 
-  disconnectFromProcess(id: string): void {
-    if (!this.#heard.delete(id)) return;
-    this.#links.delete(id);
-    this.transport.disconnect(id);
-  }
-
   /** Ids of processes this process hears. */
   heardProcesses(): string[] {
     return [...this.#heard.keys()].sort();
@@ -185,8 +180,8 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     commandType: string,
     payload: Record<string, unknown> = {},
   ): Promise<IpcCommand> {
-    const command = this.#build(targetId, commandType, payload);
-    await this.#publish(this.#encode(command));
+    const command = this.#outbox.build(targetId, commandType, payload);
+    await this.#publish(this.#outbox.encode(command));
     return command;
   }
 
@@ -210,8 +205,8 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     let command: IpcCommand;
     let frame: Buffer;
     try {
-      command = this.#build(targetId, commandType, payload);
-      frame = this.#encode(command);
+      command = this.#outbox.build(targetId, commandType, payload);
+      frame = this.#outbox.encode(command);
     } catch (err) {
       // Like sendCommand: a bad id or a topic over 64 bytes rejects the promise, never throws synchronously.
       return Promise.reject(err);
@@ -238,36 +233,6 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     return this.#pending.size;
   }
 
-  #build(targetId: string, commandType: string, payload: Record<string, unknown>): IpcCommand {
-    assertTargetId(targetId);
-    assertCommandType(commandType);
-    return {
-      command_id: this.#nextId(),
-      sender_id: this.id,
-      target_id: targetId,
-      command_type: commandType,
-      payload,
-      timestamp: nowMicros(),
-    };
-  }
-
-  /**
-   * Encodes a command we send, refusing a frame over the size limit: receivers drop those (DESIGN §2),
-   * so it would only be re-sent until the requester's timeout. An oversized handler result thus
-   * becomes an error reply instead of silence.
-   */
-  #encode(command: IpcCommand): Buffer {
-    const frame = encodeFrame(command);
-    if (frame.length > this.#maxFrameBytes) {
-      throw new IpcError(
-        "INVALID_COMMAND",
-        `${command.command_type} frame of ${frame.length} bytes exceeds the ${this.#maxFrameBytes}-byte limit`,
-        { commandId: command.command_id },
-      );
-    }
-    return frame;
-  }
-
   #publish(frame: Buffer): Promise<void> {
     if (this.#state !== "started")
       return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
@@ -287,21 +252,8 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   }
 
   #handleFrame(frame: Buffer, peer: string | undefined): void {
-    const decoded = decodeFrame(frame, this.#maxFrameBytes);
-    if (!decoded.ok) {
-      this.drops.record(decoded.error, peer);
-      return;
-    }
-    const command = decoded.command;
-    // Where the transport knows whose socket a frame came from, the body cannot claim otherwise:
-    // a process may speak only for itself (its replies, heartbeats, `stopped`, `crash`).
-    if (peer !== undefined && command.sender_id !== peer) {
-      this.drops.record(
-        new FrameError("sender_mismatch", `frame from ${peer} claims to be from ${command.sender_id}`),
-        peer,
-      );
-      return;
-    }
+    const command = acceptFrame(frame, peer, this.#outbox.maxFrameBytes, this.drops);
+    if (!command) return;
     if (!targetMatches(command.target_id, this.id)) return;
     if (command.command_type === "reply") {
       const reply = readReply(command);
@@ -337,8 +289,8 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
       log: () =>
         (commandLog ??= this.#log.child({ cmd: command.command_type, commandId: command.command_id })),
       reply: async (status, extra) => {
-        const frame = this.#encode(
-          this.#build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
+        const frame = this.#outbox.encode(
+          this.#outbox.build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
         );
         entry.lastReply = frame;
         await this.#publish(frame);

@@ -1,7 +1,36 @@
 import { type FSWatcher, readdirSync, watch } from "node:fs";
-import { basename } from "node:path";
 import { isProcessId } from "./ids.ts";
 import { commandDir, ensureIpcDir } from "./ipc-dir.ts";
+
+/**
+ * The process id a file in IPC_DIR/command stands for: `mm1.ipc` → "mm1"; undefined for any other
+ * file (a stray name, or one no process could have bound).
+ *
+ * @example
+ * socketProcessId("mm1.ipc"); // "mm1"
+ */
+export function socketProcessId(fileName: string): string | undefined {
+  if (!fileName.endsWith(".ipc")) return undefined;
+  const id = fileName.slice(0, -".ipc".length);
+  return isProcessId(id) ? id : undefined;
+}
+
+/**
+ * The ids of the processes with a socket file in IPC_DIR/command now, sorted; none when the
+ * directory is missing or unreadable. Reads only: it neither creates nor checks the directory.
+ *
+ * @example
+ * listProcessIds("/tmp/missionctl"); // ["mm1", "mm2"]
+ */
+export function listProcessIds(ipcDir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(commandDir(ipcDir));
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => socketProcessId(name) ?? []).sort();
+}
 
 /**
  * Watches IPC_DIR/command for `{id}.ipc` files (inotify through fs.watch, no polling) and reports
@@ -18,26 +47,18 @@ export function watchCommandDir(
 ): () => void {
   const dir = ensureIpcDir(ipcDir);
   const known = new Set<string>(options.exclude ?? []);
-  const scan = () => {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return;
-    }
-    for (const name of names) consider(name);
-  };
-  const consider = (name: string) => {
-    if (!name.endsWith(".ipc")) return;
-    const id = basename(name, ".ipc");
-    if (!isProcessId(id) || known.has(id)) return;
+  const found = (id: string | undefined) => {
+    if (id === undefined || known.has(id)) return;
     known.add(id);
     onFound(id);
+  };
+  const scan = () => {
+    for (const id of listProcessIds(ipcDir)) found(id);
   };
   let watcher: FSWatcher | undefined;
   try {
     watcher = watch(dir, { persistent: false }, (_event, name) => {
-      if (name) consider(name.toString());
+      if (name) found(socketProcessId(name.toString()));
       else scan();
     });
   } catch {

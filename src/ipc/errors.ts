@@ -1,9 +1,6 @@
-/**
- * Typed errors of the IPC layer. Each has a literal `code` to switch on and carries its context.
- *
- * @example
- * try { encodeFrame(cmd); } catch (e) { if (e instanceof IpcError && e.code === "TOPIC_TOO_LONG") ... }
- */
+import { MissionctlError } from "../errors.ts";
+
+/** What went wrong in the IPC layer. */
 export type IpcErrorCode =
   | "TOPIC_TOO_LONG"
   | "INVALID_ID"
@@ -16,15 +13,14 @@ export type IpcErrorCode =
   | "UNSAFE_IPC_DIR"
   | "INSECURE_ADDRESS";
 
-export class IpcError<C extends IpcErrorCode = IpcErrorCode> extends Error {
+/**
+ * Typed errors of the IPC layer: a literal `code` to switch on, and the `context` that explains it.
+ *
+ * @example
+ * try { encodeFrame(cmd); } catch (e) { if (e instanceof IpcError && e.code === "TOPIC_TOO_LONG") ... }
+ */
+export class IpcError<C extends IpcErrorCode = IpcErrorCode> extends MissionctlError<C> {
   override name = "IpcError";
-  constructor(
-    readonly code: C,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }
 
 /** Why an incoming frame was dropped; each reason has its own counter. */
@@ -37,14 +33,18 @@ export type DropReason =
   /** The body's sender_id is not the process whose socket the frame came from. */
   | "sender_mismatch";
 
-/** A frame the receiver refused; returned by the decoder, never thrown out of a receive loop. */
-export class FrameError extends Error {
+/**
+ * A frame the receiver refused; returned by the decoder, never thrown out of a receive loop.
+ *
+ * @example
+ * const r = decodeFrame(frame); if (!r.ok) drops.record(r.error, peer); // r.error.reason: "bad_json"
+ */
+export class FrameError extends MissionctlError<"BAD_FRAME"> {
   override name = "FrameError";
-  readonly code = "BAD_FRAME" as const;
   constructor(
     readonly reason: DropReason,
     message: string,
   ) {
-    super(message);
+    super("BAD_FRAME", message, { reason });
   }
 }

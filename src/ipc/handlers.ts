@@ -3,7 +3,7 @@ import type { IpcCommand, ReplyStatus } from "./codec.ts";
 
 /** What a handler gets besides the command. */
 export interface HandlerContext {
-  /** Sends the interim `accepted` reply now (DESIGN §3); the handler's return is the terminal one. */
+  /** Sends the interim `accepted` reply now (docs/protocol.md); the handler's return is the terminal one. */
   accept(result?: Record<string, unknown>): Promise<void>;
   log: Logger;
 }
@@ -18,13 +18,14 @@ export type CommandHandler = (
 // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing are typed `void`.
 export type HandlerResult = Record<string, unknown> | undefined | void;
 
-/** Event types are published for observers and never answered (DESIGN §4). */
+/** Event types are published for observers and never answered (docs/protocol.md, events). */
 const EVENT_TYPES = new Set(["heartbeat", "stopped", "crash"]);
 export const isEvent = (type: string): boolean => EVENT_TYPES.has(type);
 
 /**
- * Runs one handler for a command not seen before and answers it (DESIGN §3): `accepted` when the
- * handler asks (once), then exactly one terminal reply — its return value as ok, its throw as error.
+ * Runs one handler for a command not seen before and answers it (docs/protocol.md, replies):
+ * `accepted` when the handler asks (once), then exactly one terminal reply — its return value as ok,
+ * its throw as error.
  *
  * @example
  * await runHandler(command, (cmd, ctx) => ({ state: "sleeping" }), { reply, log: () => logger });

@@ -1,6 +1,6 @@
 import { IpcError } from "./errors.ts";
 
-/** process_id: no dot, no star, no space (DESIGN §2). */
+/** process_id: no dot, no star, no space (docs/protocol.md). */
 export const PROCESS_ID_RE = /^[A-Za-z0-9_-]{1,40}$/;
 export const COMMAND_TYPE_RE = /^[a-z][a-z0-9_]{0,30}$/;
 /** target_id: a process id, `*`, or `prefix*`. */
@@ -39,7 +39,7 @@ export const isGroupTarget = (target: string): boolean => target.endsWith("*");
 
 /**
  * The topic prefixes process `id` subscribes to: `id.`, `*.`, and `{q}*.` for every non-empty
- * prefix q of id (DESIGN §2), so multicast is plain prefix filtering.
+ * prefix q of id (docs/protocol.md), so multicast is plain prefix filtering.
  */
 export function subscriptionPrefixes(id: string): string[] {
   const prefixes = [`${id}.`, "*."];

@@ -24,7 +24,7 @@ function problemWith(path: string, st: Stats, uid: number | undefined): string |
  * Makes sure `path` is a directory only we can enter: created 0700 when absent, otherwise a real
  * directory (not a symlink) owned by the current user with no group or other permission bits. A
  * directory that fails is refused, never chmod-ed: whoever owned or could write it may already
- * have planted a socket in it (DESIGN §2; docs/security.md).
+ * have planted a socket in it (docs/protocol.md; docs/security.md).
  *
  * @throws IpcError `UNSAFE_IPC_DIR` naming the directory, what is wrong and how to fix it.
  * @example

@@ -1,4 +1,6 @@
+import { backoffDelay } from "../backoff.ts";
 import type { Clock, TimerHandle } from "../clock.ts";
+import { DEFAULTS } from "../config.ts";
 import type { IpcCommand, ReplyPayload, ReplyStatus } from "./codec.ts";
 import { IpcError } from "./errors.ts";
 import { isGroupTarget } from "./ids.ts";
@@ -60,7 +62,8 @@ export interface RequestHost {
   present(target: string): string[];
 }
 
-const RESEND_DELAYS_MS = [100, 200, 400, 800, 1600, 3200];
+/** Re-sends of an unanswered command: after 100 ms, then doubling up to every 3.2 s. */
+const RESEND_BACKOFF = { baseMs: 100, maxMs: 3200 };
 
 /**
  * The state of one request in flight: join window, re-sends on a backoff (same command_id), the
@@ -77,7 +80,7 @@ export class PendingRequest {
   #missing = new Map<string, MissingReason>();
   #timers = new Set<TimerHandle>();
   #settleTimers = new Map<string, TimerHandle>();
-  #resendIndex = 0;
+  #resends = 0;
   #sends = 0;
   #startedAt: number;
   #phase: "joining" | "sent" | "done" = "joining";
@@ -111,7 +114,7 @@ export class PendingRequest {
       this.#abort = () => this.#fail(new IpcError("ABORTED", "request aborted", { reason: signal.reason }));
       signal.addEventListener("abort", this.#abort, { once: true });
     }
-    this.#timer(this.options.timeoutMs ?? 10_000, () => this.#finish(true));
+    this.#timer(this.options.timeoutMs ?? DEFAULTS.MISSIONCTL_REPLY_TIMEOUT_MS, () => this.#finish(true));
     if (isGroupTarget(this.target) || this.host.reachable(this.target)) this.#send();
     else this.#timer(this.options.joinWindowMs ?? 1500, () => this.#joinExpired());
   }
@@ -168,8 +171,7 @@ export class PendingRequest {
   }
 
   #scheduleResend(): void {
-    const delay = RESEND_DELAYS_MS[Math.min(this.#resendIndex++, RESEND_DELAYS_MS.length - 1)] ?? 3200;
-    this.#timer(delay, () => {
+    this.#timer(backoffDelay(++this.#resends, RESEND_BACKOFF), () => {
       if (this.#complete()) return;
       this.#publish();
       this.#scheduleResend();

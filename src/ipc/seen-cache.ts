@@ -7,8 +7,9 @@ export interface SeenEntry {
 }
 
 /**
- * Recently seen command ids (DESIGN §3: at least 10 minutes), so a re-sent command is answered
- * from memory instead of executed twice. Bounded by age and by count; insertion order is age order.
+ * Recently seen command ids (docs/protocol.md, delivery: at least 10 minutes), so a re-sent command
+ * is answered from memory instead of executed twice. Bounded by age and by count; insertion order is
+ * age order.
  *
  * @example
  * const seen = new SeenCache({ ttlMs: 600_000 });
@@ -19,8 +20,6 @@ export class SeenCache {
   readonly #ttlMs: number;
   readonly #max: number;
   readonly #clock: Clock;
-  /** Entries evicted before their time because the cache was full; should stay 0. */
-  evictedEarly = 0;
 
   constructor(options: { ttlMs?: number; max?: number; clock?: Clock } = {}) {
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
@@ -52,7 +51,6 @@ export class SeenCache {
     const cutoff = this.#clock.now() - this.#ttlMs;
     for (const [id, entry] of this.#entries) {
       if (entry.at >= cutoff && this.#entries.size < this.#max) break;
-      if (entry.at >= cutoff) this.evictedEarly++;
       this.#entries.delete(id);
     }
   }

@@ -11,7 +11,7 @@ import { ipcAddress, type PeerSpec, type Transport, type TransportHandlers } fro
 export interface ZmqTransportOptions {
   id: string;
   ipcDir: string;
-  /** Bind here instead of the ipc command address: `tcp://127.0.0.1:7001` (loopback only, DESIGN §2). */
+  /** Bind here, not at the ipc command address: `tcp://127.0.0.1:7001` (loopback only; docs/protocol.md). */
   bindAddress?: string;
   logger?: Logger;
   /** High-water marks: generous, since losing a command or an alert is worse than memory. */
@@ -142,7 +142,7 @@ export class ZmqTransport implements Transport {
     if (this.#closed || this.#subs.has(peer.id)) return;
     const address = assertPlainAddress(peer.address ?? ipcAddress(this.#ipcDir, peer.id));
     // Reconnect backoff to 500 ms: an absent peer (the usual `cli`) costs a sleeping process
-    // little CPU, and a peer that (re)starts is still heard well within the 1 s of DESIGN §2.
+    // little CPU, and a peer that (re)starts is still heard well within the 1 s of docs/protocol.md.
     const sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0, reconnectMaxInterval: 500 });
     for (const prefix of subscriptionPrefixes(this.id)) sub.subscribe(prefix);
     // The monitor must exist before connect(), or a fast connect's event is missed.

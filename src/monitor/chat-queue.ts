@@ -1,4 +1,6 @@
+import { backoffDelay } from "../backoff.ts";
 import type { Clock, TimerHandle } from "../clock.ts";
+import { MissionctlError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { classifyTelegramError } from "../telegram/retry.ts";
 import { composeBatch, insertBySeq, type Outgoing, type Urgency } from "./batch.ts";
@@ -33,15 +35,17 @@ export interface ChatQueueOptions {
 const MAX_SPACING_WINDOWS = 16;
 
 /** The error a hung attempt is failed with: no HTTP status, so it is retried like a network error. */
-class SendTimeoutError extends Error {
+class SendTimeoutError extends MissionctlError<"ETIMEDOUT"> {
   override name = "SendTimeoutError";
-  readonly code = "ETIMEDOUT" as const;
+  constructor(timeoutMs: number) {
+    super("ETIMEDOUT", `send did not settle within ${timeoutMs} ms`, { timeoutMs });
+  }
 }
 
 /**
  * The outbound queue of one chat. The most urgent lines leave first (crashed / disconnected, then
  * silent, then resolved, then info), but never ahead of an earlier line of the same process. An
- * urgent line with nothing before it is sent at once (DESIGN §7: a disconnect is asked of the Bot
+ * urgent line with nothing before it is sent at once (README.md: a disconnect is asked of the Bot
  * API within 1 s); after each message the queue waits `groupWindowMs`, and lines of one urgency
  * that gathered meanwhile go as one message ({@link composeBatch}). Non-urgent lines also wait a
  * window for company, and that wait doubles while every message carries several lines (a flood).
@@ -230,11 +234,8 @@ export class ChatQueue {
         return false;
       }
       this.#failures++;
-      const backoff = Math.min(
-        this.#o.maxDelayMs,
-        this.#o.baseDelayMs * 2 ** Math.min(this.#failures - 1, 20),
-      );
-      const delayMs = decision.afterMs ?? backoff;
+      const backoff = { baseMs: this.#o.baseDelayMs, maxMs: this.#o.maxDelayMs };
+      const delayMs = decision.afterMs ?? backoffDelay(this.#failures, backoff);
       this.#notBefore = this.#o.clock.now() + delayMs;
       this.#o.log.warn(
         { chatId: this.chatId, why: decision.why, attempt: this.#failures, delayMs, queued: this.length },
@@ -250,7 +251,7 @@ export class ChatQueue {
     return new Promise((resolve, reject) => {
       const timer = this.#o.clock.setTimeout(() => {
         abort.abort();
-        reject(new SendTimeoutError(`send did not settle within ${this.#o.sendTimeoutMs} ms`));
+        reject(new SendTimeoutError(this.#o.sendTimeoutMs));
       }, this.#o.sendTimeoutMs);
       const done = () => {
         this.#o.clock.clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { MissionctlError } from "../errors.ts";
+
 /** What went wrong: a bad mute target, a bad mute duration, a bad option at creation. */
 export type MonitorErrorCode = "INVALID_TARGET" | "INVALID_DURATION" | "INVALID_OPTION";
 
@@ -9,13 +11,6 @@ export type MonitorErrorCode = "INVALID_TARGET" | "INVALID_DURATION" | "INVALID_
  *   if (e instanceof MonitorError && e.code === "INVALID_TARGET") reply("bad target");
  * }
  */
-export class MonitorError<C extends MonitorErrorCode = MonitorErrorCode> extends Error {
+export class MonitorError<C extends MonitorErrorCode = MonitorErrorCode> extends MissionctlError<C> {
   override name = "MonitorError";
-  constructor(
-    readonly code: C,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }

@@ -1,18 +1,11 @@
 import type { Clock, TimerHandle } from "../clock.ts";
+import { formatDuration } from "../duration.ts";
 import type { LifecycleBus } from "../events.ts";
 import { targetMatches } from "../ipc/ids.ts";
 import type { Logger } from "../log.ts";
 import type { LivenessSink } from "./liveness.ts";
 import type { MuteTable } from "./mutes.ts";
-import {
-  alertText,
-  flappingText,
-  formatDuration,
-  infoText,
-  repeatText,
-  resolvedText,
-  stillFlappingText,
-} from "./texts.ts";
+import { alertText, flappingText, infoText, repeatText, resolvedText, stillFlappingText } from "./texts.ts";
 import type { Incident, IncidentKind, Mute } from "./types.ts";
 
 /** Incident openings within the flap window that make a process "flapping". */
@@ -165,10 +158,6 @@ export class IncidentBook implements LivenessSink {
       out.push({ ...incident, ...(e.flap ? { flapping: true } : {}), muted: this.#o.mutes.isMuted(e.id) });
     }
     return out.sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
-  }
-
-  isFlapping(id: string): boolean {
-    return this.#entries.get(id)?.flap !== undefined;
   }
 
   clear(): void {

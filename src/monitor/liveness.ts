@@ -1,11 +1,13 @@
 import type { Clock, TimerHandle } from "../clock.ts";
+import { DEFAULTS } from "../config.ts";
+import { formatDuration } from "../duration.ts";
 import type { Logger } from "../log.ts";
 import { isConnected as connected, type ProcessRecord, ProcessTable } from "./records.ts";
-import { formatDuration, infoText } from "./texts.ts";
+import { infoText } from "./texts.ts";
 import type { IncidentKind, LivenessState, ProcessView } from "./types.ts";
 
-/** The heartbeat interval assumed until a process announces its own (DESIGN §4 default). */
-export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5000;
+/** The heartbeat interval assumed until a process announces its own (docs/protocol.md, events). */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS: number = DEFAULTS.HEARTBEAT_INTERVAL_MS;
 /** How long an {@link LivenessTracker.expectExit} stays valid. */
 export const EXPECT_EXIT_TTL_MS = 15 * 60_000;
 

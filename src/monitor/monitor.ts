@@ -1,11 +1,12 @@
 import { type Clock, systemClock } from "../clock.ts";
-import type { LifecycleBus } from "../events.ts";
+import { DEFAULTS } from "../config.ts";
+import { type LifecycleBus, listenAll } from "../events.ts";
 import type { IpcCommand } from "../ipc/codec.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { MonitorError } from "./errors.ts";
 import { IncidentBook } from "./incidents.ts";
-import { LivenessTracker } from "./liveness.ts";
+import { EXPECT_EXIT_TTL_MS, LivenessTracker } from "./liveness.ts";
 import { MuteTable } from "./mutes.ts";
 import type { Incident, MonitorApi, Mute, ProcessView } from "./types.ts";
 
@@ -70,12 +71,16 @@ export function createMonitor(options: MonitorOptions): Monitor {
   const { ipc, bus } = options;
   const clock = options.clock ?? systemClock;
   const log = (options.logger ?? silentLogger).child({ module: "monitor" });
-  const heartbeatGrace = positive("heartbeatGrace", options.heartbeatGrace, 3);
-  const alertRepeatMs = positive("alertRepeatMs", options.alertRepeatMs, 1_800_000);
+  const heartbeatGrace = positive(
+    "heartbeatGrace",
+    options.heartbeatGrace,
+    DEFAULTS.MISSIONCTL_HEARTBEAT_GRACE,
+  );
+  const alertRepeatMs = positive("alertRepeatMs", options.alertRepeatMs, DEFAULTS.MISSIONCTL_ALERT_REPEAT_MS);
   const settleMs = positive("settleMs", options.settleMs, 300);
   const flapWindowMs = positive("flapWindowMs", options.flapWindowMs, 60_000);
-  const expectExitTtlMs = positive("expectExitTtlMs", options.expectExitTtlMs, 15 * 60_000);
-  const maxProcesses = positive("maxProcesses", options.maxProcesses, 1000);
+  const expectExitTtlMs = positive("expectExitTtlMs", options.expectExitTtlMs, EXPECT_EXIT_TTL_MS);
+  const maxProcesses = positive("maxProcesses", options.maxProcesses, DEFAULTS.MISSIONCTL_MAX_PROCESSES);
   if (!Number.isSafeInteger(maxProcesses)) {
     throw new MonitorError("INVALID_OPTION", `maxProcesses must be an integer, got ${maxProcesses}`, {
       maxProcesses,
@@ -114,19 +119,17 @@ export function createMonitor(options: MonitorOptions): Monitor {
         break;
     }
   };
-  const onConnected = (id: string): void => tracker.presence(id, true);
-  const onDisconnected = (id: string): void => tracker.presence(id, false);
-  const onLink = (id: string, up: boolean): void => tracker.link(id, up);
-  let started = false;
+  let unlisten: (() => void) | undefined;
 
   return {
     start() {
-      if (started) return;
-      started = true;
-      ipc.on("message", onMessage);
-      ipc.on("connected", onConnected);
-      ipc.on("disconnected", onDisconnected);
-      ipc.on("link", onLink);
+      if (unlisten) return;
+      unlisten = listenAll(ipc, {
+        message: onMessage,
+        connected: (id) => tracker.presence(id, true),
+        disconnected: (id) => tracker.presence(id, false),
+        link: (id, up) => tracker.link(id, up),
+      });
       // Configured processes first, so that one already present counts as seen rather than learned.
       tracker.configure(expected, startGraceMs);
       const present = ipc.presence.ids();
@@ -146,13 +149,8 @@ export function createMonitor(options: MonitorOptions): Monitor {
       );
     },
     stop() {
-      if (started) {
-        started = false;
-        ipc.off("message", onMessage);
-        ipc.off("connected", onConnected);
-        ipc.off("disconnected", onDisconnected);
-        ipc.off("link", onLink);
-      }
+      unlisten?.();
+      unlisten = undefined;
       tracker.clear();
       incidents.clear();
       mutes.clear();

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from "../clock.ts";
-import type { LifecycleBus, LifecycleEvents } from "../events.ts";
+import { type LifecycleBus, listenAll } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
+import { TELEGRAM_BACKOFF } from "../telegram/retry.ts";
 import { type Outgoing, urgencyOf } from "./batch.ts";
 import { ChatQueue, type SendFn } from "./chat-queue.ts";
 import { MonitorError } from "./errors.ts";
@@ -94,8 +95,8 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
         clock,
         log,
         maxQueue,
-        baseDelayMs: options.baseDelayMs ?? 500,
-        maxDelayMs: options.maxDelayMs ?? 30_000,
+        baseDelayMs: options.baseDelayMs ?? TELEGRAM_BACKOFF.baseMs,
+        maxDelayMs: options.maxDelayMs ?? TELEGRAM_BACKOFF.maxMs,
         sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
         groupWindowMs,
         onIdle,
@@ -117,21 +118,18 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
     };
     for (const q of queues) q.push({ ...item });
   };
-  const onAlert = (e: LifecycleEvents["alert"][0]) => enqueue("alert", e.processId, e.text, e.kind);
-  const onResolved = (e: LifecycleEvents["alert.resolved"][0]) => enqueue("resolved", e.processId, e.text);
-  const onInfo = (e: LifecycleEvents["info"][0]) => enqueue("info", e.processId, e.text);
-  bus.on("alert", onAlert);
-  bus.on("alert.resolved", onResolved);
-  bus.on("info", onInfo);
+  const unlisten = listenAll(bus, {
+    alert: (e) => enqueue("alert", e.processId, e.text, e.kind),
+    "alert.resolved": (e) => enqueue("resolved", e.processId, e.text),
+    info: (e) => enqueue("info", e.processId, e.text),
+  });
   let stopped = false;
 
   return {
     stop() {
       if (stopped) return;
       stopped = true;
-      bus.off("alert", onAlert);
-      bus.off("alert.resolved", onResolved);
-      bus.off("info", onInfo);
+      unlisten();
       for (const q of queues) q.stop();
       const ready = waiters;
       waiters = [];

@@ -1,29 +1,13 @@
 /**
  * Every line the monitor publishes, in one place. Alerts name the process and carry exactly one
- * of the words `crashed`, `disconnected`, `silent` (DESIGN §7); a notice ending an incident says
- * `resolved`; quiet info lines use none of those words.
+ * of the words `crashed`, `disconnected`, `silent` (README.md, Chat commands); a notice ending an
+ * incident says `resolved`; quiet info lines use none of those words.
  */
+import { formatDuration } from "../duration.ts";
 import type { IncidentKind } from "./types.ts";
 
 /** Longest error text quoted in a crash alert (a stack does not belong in a chat line). */
 export const MAX_DETAIL_CHARS = 300;
-
-/**
- * A duration for humans: `800 ms`, `15 s`, `2 min`, `1 h 5 min`.
- *
- * @example
- * formatDuration(15_000); // "15 s"
- */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  const min = Math.round(s / 60);
-  if (min < 120) return `${min} min`;
-  const h = Math.floor(min / 60);
-  const rest = min % 60;
-  return rest ? `${h} h ${rest} min` : `${h} h`;
-}
 
 /**
  * Cuts `text` to one line of at most `max` characters.

@@ -1,16 +1,16 @@
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { MissionctlError } from "../errors.ts";
 import { ensureIpcDir, secureDir } from "../ipc/ipc-dir.ts";
 
 /** A process-id lock under IPC_DIR/locks: two `send --as cli` must not steal each other's socket. */
-export class LockTimeoutError extends Error {
+export class LockTimeoutError extends MissionctlError<"LOCK_TIMEOUT"> {
   override name = "LockTimeoutError";
-  readonly code = "LOCK_TIMEOUT" as const;
   constructor(
     readonly path: string,
     readonly holderPid: number | undefined,
   ) {
-    super(`lock ${path} still held by pid ${holderPid ?? "?"}`);
+    super("LOCK_TIMEOUT", `lock ${path} still held by pid ${holderPid ?? "?"}`, { path, holderPid });
   }
 }
 

@@ -1,10 +1,10 @@
-import { readdirSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { type Config, ConfigError, loadConfig } from "../config.ts";
+import { commandPreamble, parseOptions } from "../cli-preamble.ts";
+import { DEFAULTS } from "../config.ts";
+import { UsageError } from "../errors.ts";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../ipc/codec.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { listProcessIds } from "../ipc/discovery.ts";
 import { isCommandType, isGroupTarget, isProcessId, isTargetId, targetMatches } from "../ipc/ids.ts";
-import { commandDir } from "../ipc/ipc-dir.ts";
 import { parsePeerSpec } from "../ipc/transport.ts";
 import { ZmqTransport } from "../ipc/zmq-transport.ts";
 import { createProcessLogger } from "../log.ts";
@@ -12,33 +12,28 @@ import { acquireIdLock } from "./lock.ts";
 
 export const SEND_USAGE = `Usage: missionctl send <target> <command_type> [json-payload] [--timeout ms] [--as id]
 
-Sends one command as process "cli" (or --as id) and prints every reply (the whole IPCCommand)
+Sends one command as process "${DEFAULTS.CLI_ID}" (or --as id) and prints every reply (the whole IPCCommand)
 as one JSON line on stdout.
 
   <target>        a process id, "*" (everyone) or "prefix*" (every process whose id starts so)
   <command_type>  e.g. ping, status, finish_and_exit, exit_now, pause, resume, wake
   [json-payload]  a JSON object (default {})
-  --timeout ms    how long to wait for terminal replies (default MISSIONCTL_REPLY_TIMEOUT_MS, 10000;
+  --timeout ms    how long to wait for terminal replies (default MISSIONCTL_REPLY_TIMEOUT_MS, ${DEFAULTS.MISSIONCTL_REPLY_TIMEOUT_MS};
                   at most 86400000, a day)
-  --as id         send as this process id (default cli); the target must hear it (a demo
-                  strategy hears chatops,cli unless started with --hear)
+  --as id         send as this process id (default ${DEFAULTS.CLI_ID}); the target must hear it (a demo
+                  strategy hears ${DEFAULTS.MISSIONCTL_ID},${DEFAULTS.CLI_ID} unless started with --hear)
 
 Exit codes: 0 every expected terminal reply is ok; 1 an error reply, a timeout or a target that is
 not connected (within 1.5 s); 2 bad usage or a bad configuration value. Concurrent sends with the
 same id wait for each other (a lock in MISSIONCTL_IPC_DIR/locks); a lock left by a dead process is
 taken over.
 
-Environment (and .env): MISSIONCTL_IPC_DIR (default /tmp/missionctl), MISSIONCTL_PROCESSES (peers
+Environment (and .env): MISSIONCTL_IPC_DIR (default ${DEFAULTS.MISSIONCTL_IPC_DIR}), MISSIONCTL_PROCESSES (peers
 such as mm1=tcp://host:port), MISSIONCTL_REPLY_TIMEOUT_MS, LOG_LEVEL. Logs go to stderr; stdout
 carries only the JSON reply lines.`;
 
 /** A day: a one-shot command waiting longer than that for its replies is a typo. */
 export const MAX_SEND_TIMEOUT_MS = 86_400_000;
-
-class UsageError extends Error {
-  override name = "UsageError";
-  readonly code = "USAGE" as const;
-}
 
 /** The parsed command line of `missionctl send`. */
 export interface SendArgs {
@@ -51,18 +46,15 @@ export interface SendArgs {
 
 /**
  * Parses `<target> <command_type> [json-payload] [--timeout ms] [--as id]`; "help" for --help.
- * Throws on bad usage.
+ * Throws UsageError on bad usage.
  *
  * @example
  * parseSendArgs(["mm1", "ping", "--timeout", "2000"]); // { target: "mm1", type: "ping", payload: {}, as: "cli", timeoutMs: 2000 }
  */
 export function parseSendArgs(args: string[]): SendArgs | "help" {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { timeout: { type: "string" }, as: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) return "help";
+  const parsed = parseOptions(args, { timeout: { type: "string" }, as: { type: "string" } });
+  if (parsed === "help") return "help";
+  const { values, positionals } = parsed;
   const [target, type, json, ...extra] = positionals;
   if (!target || !type) throw new UsageError("missing <target> or <command_type>");
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
@@ -82,7 +74,7 @@ export function parseSendArgs(args: string[]): SendArgs | "help" {
       throw new UsageError(`payload nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
   }
-  const as = values.as ?? "cli";
+  const as = values.as ?? DEFAULTS.CLI_ID;
   if (!isProcessId(as)) throw new UsageError(`invalid --as id ${JSON.stringify(as)}`);
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
@@ -108,38 +100,21 @@ export function parseSendArgs(args: string[]): SendArgs | "help" {
  * never `self` (its own socket file, perhaps left by an earlier send, is no peer to wait for).
  */
 function candidates(ipcDir: string, configured: string[], target: string, self: string): string[] {
-  const ids = new Set<string>();
-  for (const spec of configured) ids.add(parsePeerSpec(spec).id);
-  try {
-    for (const name of readdirSync(commandDir(ipcDir))) if (name.endsWith(".ipc")) ids.add(name.slice(0, -4));
-  } catch {}
   if (!isGroupTarget(target)) return [target];
+  const ids = new Set([...configured.map((spec) => parsePeerSpec(spec).id), ...listProcessIds(ipcDir)]);
   return [...ids].filter((id) => id !== self && isProcessId(id) && targetMatches(target, id));
 }
 
-/** `missionctl send`: one command, replies as JSON lines, exit code per DESIGN §6. */
+/**
+ * `missionctl send`: one command, replies as JSON lines, exit code per README.md, Command line.
+ *
+ * @example
+ * process.exitCode = await runSendCommand(["mm*", "status"]);
+ */
 export async function runSendCommand(args: string[]): Promise<number> {
-  let parsed: SendArgs | "help";
-  try {
-    parsed = parseSendArgs(args);
-  } catch (err) {
-    console.error(`missionctl send: ${(err as Error).message}\n\n${SEND_USAGE}`);
-    return 2;
-  }
-  if (parsed === "help") {
-    console.log(SEND_USAGE);
-    return 0;
-  }
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`missionctl send: ${err.message}`);
-      return 2;
-    }
-    throw err;
-  }
+  const start = commandPreamble("send", SEND_USAGE, args, parseSendArgs);
+  if (typeof start === "number") return start;
+  const { args: parsed, config } = start;
   const ipcDir = config.MISSIONCTL_IPC_DIR;
   // stdout carries only the reply lines; logs go to stderr.
   const log = createProcessLogger({ level: config.LOG_LEVEL }, process.stderr).child({ module: "send" });

@@ -2,7 +2,7 @@ import type { IpcCommandSystem } from "../ipc/index.ts";
 import { StrategyError } from "./errors.ts";
 import type { StopOutcome, StrategyCommandHandler, StrategyControl } from "./types.ts";
 
-/** The command types of DESIGN §4 every strategy answers. */
+/** The built-in command types every strategy answers (docs/protocol.md). */
 export const BUILTIN_COMMANDS = [
   "ping",
   "status",
@@ -49,7 +49,7 @@ export function exitEvent(outcome: StopOutcome, graceMs: number): [string, Recor
 }
 
 /**
- * Registers ping, status, finish_and_exit, exit_now, pause, resume and wake (DESIGN §4) on `ipc`.
+ * Registers ping, status, finish_and_exit, exit_now, pause, resume and wake (docs/protocol.md) on `ipc`.
  * finish_and_exit and exit_now end the sleep and queue their `accepted` in one synchronous run, so
  * the order on the wire is accepted → stopped → ok.
  *

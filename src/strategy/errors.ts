@@ -1,9 +1,6 @@
-/**
- * Typed errors of the strategy runtime. Each has a literal `code` to switch on.
- *
- * @example
- * try { runStrategy(def); } catch (e) { if (e instanceof StrategyError && e.code === "RESERVED_COMMAND") ... }
- */
+import { MissionctlError } from "../errors.ts";
+
+/** What went wrong in the strategy runtime. */
 export type StrategyErrorCode =
   /** A definition or option is invalid (bad id, negative interval, ...). */
   | "INVALID_OPTIONS"
@@ -14,15 +11,14 @@ export type StrategyErrorCode =
   /** The publisher could not be bound; the strategy never ran. */
   | "START_FAILED";
 
-export class StrategyError<C extends StrategyErrorCode = StrategyErrorCode> extends Error {
+/**
+ * Typed errors of the strategy runtime: a literal `code` to switch on, and the `context`.
+ *
+ * @example
+ * try { runStrategy(def); } catch (e) { if (e instanceof StrategyError && e.code === "RESERVED_COMMAND") ... }
+ */
+export class StrategyError<C extends StrategyErrorCode = StrategyErrorCode> extends MissionctlError<C> {
   override name = "StrategyError";
-  constructor(
-    readonly code: C,
-    message: string,
-    readonly context: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -31,16 +27,12 @@ export class StrategyError<C extends StrategyErrorCode = StrategyErrorCode> exte
  * @example
  * try { await ctx.delay(1000); } catch (e) { if (e instanceof StepAbortedError) return; throw e; }
  */
-export class StepAbortedError extends Error {
+export class StepAbortedError extends MissionctlError<"ABORTED"> {
   override name = "AbortError";
-  readonly code = "ABORTED" as const;
   constructor(readonly reason?: unknown) {
-    super(typeof reason === "string" ? `aborted: ${reason}` : "aborted");
+    super("ABORTED", typeof reason === "string" ? `aborted: ${reason}` : "aborted", { reason });
   }
 }
 
-/** A bad command line for `missionctl strategy`; the CLI prints it and exits with code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-  readonly code = "USAGE" as const;
-}
+/** A bad command line for `missionctl strategy` (the one CLI usage error, kept here for importers). */
+export { UsageError } from "../errors.ts";

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from "../clock.ts";
 import type { Logger } from "../log.ts";
 
-/** The `heartbeat` event payload (DESIGN §4). */
+/** The `heartbeat` event payload (docs/protocol.md, events). */
 export interface HeartbeatPayload {
   [key: string]: unknown;
   state: string;

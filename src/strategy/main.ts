@@ -1,14 +1,21 @@
 /**
- * `missionctl strategy <id>` (DESIGN §6): a demo strategy process on the runtime. Its step simulates
- * `--step-ms` of work that exit_now cuts short; the demo and the integration tests run it.
+ * `missionctl strategy <id>` (README.md, Command line): a demo strategy process on the runtime. Its
+ * step simulates `--step-ms` of work that exit_now cuts short; the demo and the integration tests run
+ * it.
  */
-import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.ts";
+import { commandPreamble, parseOptions } from "../cli-preamble.ts";
+import { DEFAULTS, loadConfig, processConfig } from "../config.ts";
+import { UsageError } from "../errors.ts";
 import { ensureIpcDir, isProcessId, parsePeerSpec, plainAddressProblem } from "../ipc/index.ts";
 import { createProcessLogger } from "../log.ts";
-import { UsageError } from "./errors.ts";
 import { DEFAULT_HEAR } from "./options.ts";
 import { runStrategy } from "./run.ts";
+
+export { defaultHear } from "./options.ts";
+
+/** The simulated work per step and the sleep between steps when no flag says otherwise. */
+const DEFAULT_STEP_MS = 1000;
+const DEFAULT_INTERVAL_MS = 10_000;
 
 export const STRATEGY_USAGE = `Usage: missionctl strategy <id> [--step-ms N] [--interval-ms N] [--heartbeat-ms N] [--hear ids]
 
@@ -18,14 +25,14 @@ finish_and_exit, exit_now, pause, resume and wake at any moment, publishes a hea
 aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
 
   <id>              process id: letters, digits, _ and -, at most 40
-  --step-ms N       simulated work per step, in ms (default ${1000}, at most a year)
-  --interval-ms N   sleep between steps, in ms (default ${10_000}, at most a year)
-  --heartbeat-ms N  heartbeat interval, in ms (default ${5000}, at most a day)
+  --step-ms N       simulated work per step, in ms (default ${DEFAULT_STEP_MS}, at most a year)
+  --interval-ms N   sleep between steps, in ms (default ${DEFAULT_INTERVAL_MS}, at most a year)
+  --heartbeat-ms N  heartbeat interval, in ms (default ${DEFAULTS.HEARTBEAT_INTERVAL_MS}, at most a day)
   --hear ids        comma-separated processes to take commands from, id or id=tcp://127.0.0.1:port
                     (default MISSIONCTL_ID and cli: ${DEFAULT_HEAR.join(",")} unless MISSIONCTL_ID is set)
 
-Environment: MISSIONCTL_IPC_DIR (default /tmp/missionctl), MISSIONCTL_ID (default chatops),
-LOG_LEVEL (default info); logs are pino
+Environment: MISSIONCTL_IPC_DIR (default ${DEFAULTS.MISSIONCTL_IPC_DIR}), MISSIONCTL_ID (default ${DEFAULTS.MISSIONCTL_ID}),
+LOG_LEVEL (default ${DEFAULTS.LOG_LEVEL}); logs are pino
 JSON lines on stdout (readable lines when stdout is a terminal). Exit codes: 0 after a planned exit, 1 after a crash, 2 on bad usage.`;
 
 /** The parsed command line. */
@@ -47,17 +54,15 @@ export interface StrategyEnv {
 }
 
 /**
- * Reads MISSIONCTL_IPC_DIR and LOG_LEVEL through the project configuration (src/config.ts: zod over
- * the environment and `.env`, DESIGN §5). Throws ConfigError with one line per bad value.
+ * Reads MISSIONCTL_IPC_DIR, LOG_LEVEL and MISSIONCTL_ID through the project configuration
+ * (src/config.ts: zod over the environment and `.env`; README.md, Configuration): this process's
+ * unless `env` is given. Throws ConfigError with one line per bad value.
  *
  * @example
  * strategyEnv({ MISSIONCTL_IPC_DIR: "/tmp/x" }).ipcDir; // "/tmp/x"
  */
-/** DESIGN §4: by default a strategy hears the bot (MISSIONCTL_ID, `chatops` unless set) and `cli`. */
-export const defaultHear = (botId: string): string[] => [...new Set([botId, "cli"])];
-
-export function strategyEnv(env: NodeJS.ProcessEnv = process.env): StrategyEnv {
-  const config = loadConfig(env);
+export function strategyEnv(env?: NodeJS.ProcessEnv): StrategyEnv {
+  const config = env === undefined ? processConfig() : loadConfig(env);
   return { ipcDir: config.MISSIONCTL_IPC_DIR, logLevel: config.LOG_LEVEL, botId: config.MISSIONCTL_ID };
 }
 
@@ -85,14 +90,14 @@ const ms = (flag: string, raw: string | undefined, fallback: number, min: number
  * parseStrategyArgs(["mm1", "--interval-ms", "60000"]); // { id: "mm1", intervalMs: 60000, ... }
  */
 export function parseStrategyArgs(args: string[]): StrategyArgs | "help" {
-  let parsed: ReturnType<typeof parseWith>;
-  try {
-    parsed = parseWith(args);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseOptions(args, {
+    "step-ms": { type: "string" },
+    "interval-ms": { type: "string" },
+    "heartbeat-ms": { type: "string" },
+    hear: { type: "string" },
+  });
+  if (parsed === "help") return "help";
   const { values, positionals } = parsed;
-  if (values.help) return "help";
   const [id, ...extra] = positionals;
   if (id === undefined) throw new UsageError("missing <id>");
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
@@ -107,26 +112,17 @@ export function parseStrategyArgs(args: string[]): StrategyArgs | "help" {
   }
   return {
     id,
-    stepMs: ms("--step-ms", values["step-ms"], 1000, 0, MAX_INTERVAL_MS),
-    intervalMs: ms("--interval-ms", values["interval-ms"], 10_000, 0, MAX_INTERVAL_MS),
-    heartbeatMs: ms("--heartbeat-ms", values["heartbeat-ms"], 5000, 1, MAX_HEARTBEAT_MS),
+    stepMs: ms("--step-ms", values["step-ms"], DEFAULT_STEP_MS, 0, MAX_INTERVAL_MS),
+    intervalMs: ms("--interval-ms", values["interval-ms"], DEFAULT_INTERVAL_MS, 0, MAX_INTERVAL_MS),
+    heartbeatMs: ms(
+      "--heartbeat-ms",
+      values["heartbeat-ms"],
+      DEFAULTS.HEARTBEAT_INTERVAL_MS,
+      1,
+      MAX_HEARTBEAT_MS,
+    ),
     ...(hear ? { hear } : {}),
   };
-}
-
-function parseWith(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      "step-ms": { type: "string" },
-      "interval-ms": { type: "string" },
-      "heartbeat-ms": { type: "string" },
-      hear: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
 }
 
 /**
@@ -137,24 +133,11 @@ function parseWith(args: string[]) {
  * process.exitCode = await runStrategyCommand(["mm1", "--step-ms", "500", "--interval-ms", "5000"]);
  */
 export async function runStrategyCommand(args: string[]): Promise<number> {
-  let parsed: StrategyArgs | "help";
-  let env: StrategyEnv;
-  try {
-    parsed = parseStrategyArgs(args);
-    if (parsed === "help") {
-      console.log(STRATEGY_USAGE);
-      return 0;
-    }
-    env = strategyEnv();
-  } catch (err) {
-    if (err instanceof UsageError) console.error(`missionctl strategy: ${err.message}\n\n${STRATEGY_USAGE}`);
-    else if (err instanceof ConfigError) console.error(`missionctl strategy: ${err.message}`);
-    else throw err;
-    return 2;
-  }
-  const { id, stepMs, intervalMs, heartbeatMs } = parsed;
+  const start = commandPreamble("strategy", STRATEGY_USAGE, args, parseStrategyArgs);
+  if (typeof start === "number") return start;
+  const { id, stepMs, intervalMs, heartbeatMs, hear } = start.args;
+  const env = strategyEnv();
   ensureIpcDir(env.ipcDir); // throws UNSAFE_IPC_DIR before anything starts: exit 2 with one line
-  const hear = parsed.hear ?? defaultHear(env.botId);
   const logger = createProcessLogger({ level: env.logLevel, name: "missionctl" });
   const strategy = runStrategy(
     {
@@ -171,6 +154,7 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
         ctx.log.info("step finished");
       },
     },
+    // Without --hear, the runtime hears the bot named by MISSIONCTL_ID and cli (defaultHear).
     { ipcDir: env.ipcDir, hear, heartbeatMs, logger },
   );
   return strategy.done;

@@ -1,4 +1,5 @@
 import type { Clock } from "../clock.ts";
+import { DEFAULTS, processConfig } from "../config.ts";
 import {
   IpcCommandSystem,
   isProcessId,
@@ -10,10 +11,27 @@ import type { Logger } from "../log.ts";
 import { StrategyError } from "./errors.ts";
 import type { RuntimeOptions, StrategyDefinition } from "./types.ts";
 
-/** Default IPC_DIR (DESIGN §5); the runtime reads no environment, its caller passes `ipcDir`. */
-export const DEFAULT_IPC_DIR = "/tmp/missionctl";
-/** Whom a strategy hears by default (DESIGN §4): the bot and the command-line sender. */
-export const DEFAULT_HEAR: readonly string[] = ["chatops", "cli"];
+/**
+ * Whom a strategy hears by default (docs/protocol.md, sockets and addresses): the bot, whose id is
+ * `botId`, and the command-line sender.
+ *
+ * @example
+ * defaultHear("bot2"); // ["bot2", "cli"]
+ */
+export const defaultHear = (botId: string): string[] => [...new Set([botId, DEFAULTS.CLI_ID])];
+
+/** {@link defaultHear} while MISSIONCTL_ID is unset: `["chatops", "cli"]`. */
+export const DEFAULT_HEAR: readonly string[] = Object.freeze(defaultHear(DEFAULTS.MISSIONCTL_ID));
+
+/**
+ * The hear list of a strategy given none: the bot named by MISSIONCTL_ID (the configuration, read
+ * once) and `cli`, as `missionctl strategy` has it. Throws ConfigError on a bad configuration.
+ *
+ * @example
+ * hearOrDefault(undefined); // ["chatops", "cli"] unless MISSIONCTL_ID is set
+ */
+export const hearOrDefault = (hear: string[] | undefined): string[] =>
+  hear ?? defaultHear(processConfig().MISSIONCTL_ID);
 
 /**
  * The strategy's command system: `options.ipc` as given, else one over `options.transport`, else
@@ -35,7 +53,9 @@ export function createStrategyIpc(
       logger,
       clock,
       transport:
-        options.transport ?? new ZmqTransport({ id, ipcDir: options.ipcDir ?? DEFAULT_IPC_DIR, logger }),
+        options.transport ??
+        // Like the hear list: a strategy and a bot given the same configuration find each other.
+        new ZmqTransport({ id, ipcDir: options.ipcDir ?? processConfig().MISSIONCTL_IPC_DIR, logger }),
     });
   if (ipc.id !== id)
     throw new StrategyError("INVALID_OPTIONS", `ipc id "${ipc.id}" is not the strategy id "${id}"`);

@@ -11,9 +11,11 @@ export interface StrategyHandle extends StrategyControl {
 }
 
 /**
- * Runs a strategy: binds its publisher at the ipc command address, hears `chatops` and `cli`, and
- * loops step → sleep `intervalMs`, answering DESIGN §4 commands (ping, status, finish_and_exit,
- * exit_now, pause, resume, wake) at any moment, with heartbeats, `stopped` and `crash` events.
+ * Runs a strategy: binds its publisher at the ipc command address, hears the bot (MISSIONCTL_ID,
+ * `chatops` unless set) and `cli`, and
+ * loops step → sleep `intervalMs`, answering the built-in commands of docs/protocol.md (ping,
+ * status, finish_and_exit, exit_now, pause, resume, wake) at any moment, with heartbeats, `stopped`
+ * and `crash` events.
  * By default it hooks the real process (SIGTERM/SIGINT → finish_and_exit path; uncaught → crash)
  * and sets `process.exitCode`, so a script needs nothing more than this call.
  *

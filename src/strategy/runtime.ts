@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from "../clock.ts";
+import { DEFAULTS } from "../config.ts";
 import type { IpcCommandSystem } from "../ipc/index.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import {
@@ -10,7 +11,7 @@ import {
 import { delay } from "./delay.ts";
 import { StrategyError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
-import { createStrategyIpc, DEFAULT_HEAR, errorMessage, stackOf, validateStrategy } from "./options.ts";
+import { createStrategyIpc, errorMessage, hearOrDefault, stackOf, validateStrategy } from "./options.ts";
 import { installProcessHooks, type ProcessHost, scheduleForcedExit } from "./process-hooks.ts";
 import { Sleeper } from "./sleeper.ts";
 import { type StepOutcome, StepRun } from "./step-run.ts";
@@ -23,8 +24,8 @@ import type {
 } from "./types.ts";
 
 /**
- * The strategy loop: step, sleep `intervalMs`, repeat, with every DESIGN §4 command answered at any
- * moment. It is event-driven end to end: the sleep is one timer and one promise ({@link Sleeper}), a
+ * The strategy loop: step, sleep `intervalMs`, repeat, with every built-in command (docs/protocol.md)
+ * answered at any moment. It is event-driven end to end: the sleep is one timer and one promise ({@link Sleeper}), a
  * command interrupts it directly, a running step learns of exit_now through its AbortSignal, and
  * nothing polls. Use {@link runStrategy} rather than this class directly.
  *
@@ -76,7 +77,7 @@ export class StrategyRuntime implements CommandTarget {
     const root = options.logger ?? silentLogger;
     this.#log = root.child({ module: "strategy", strategy: this.id });
     this.#host = options.process === false ? undefined : (options.process ?? process);
-    this.#hear = options.hear ?? [...DEFAULT_HEAR];
+    this.#hear = hearOrDefault(options.hear);
     this.#graceMs = options.abortGraceMs ?? 5000;
     this.#lingerMs = options.lingerMs ?? 200;
     this.#forceExitDelayMs = options.forceExitDelayMs ?? 1000;
@@ -85,7 +86,7 @@ export class StrategyRuntime implements CommandTarget {
     this.#sleeper = new Sleeper(this.#clock);
     this.#heartbeat = new Heartbeat({
       clock: this.#clock,
-      intervalMs: options.heartbeatMs ?? 5000,
+      intervalMs: options.heartbeatMs ?? DEFAULTS.HEARTBEAT_INTERVAL_MS,
       log: this.#log,
       snapshot: () => ({ state: this.state, pid: this.#host?.pid ?? process.pid, uptime_s: this.#uptimeS() }),
       publish: (payload) => this.ipc.sendCommand("*", "heartbeat", payload),

@@ -6,7 +6,8 @@ export type SleepOutcome = "elapsed" | "interrupted";
 /**
  * The strategy's sleep between steps: one timer and one promise, ended early by {@link interrupt}.
  * Nothing polls. When a sleep ends, by either path, its timer is cleared and its promise is settled,
- * so a cancelled sleep leaves nothing behind (seed 002's last lesson).
+ * so a cancelled sleep leaves nothing behind (the `asyncio.sleep(0)` loop this replaces left a task
+ * behind every round; docs/strategy.md, "Why it doesn't poll").
  *
  * A sleep of `Infinity` sets no timer at all: it is the paused wait, ended only by an interrupt.
  *

@@ -9,7 +9,7 @@ import type {
 import type { Logger } from "../log.ts";
 import type { ProcessHost } from "./process-hooks.ts";
 
-/** DESIGN §4: `running` means a step is executing. */
+/** docs/protocol.md: `running` means a step is executing. */
 export type StrategyState = "starting" | "running" | "sleeping" | "paused" | "stopping";
 
 /** What a step gets: its abort signal (exit_now), a cancellable delay, a logger, the IPC. */
@@ -61,7 +61,7 @@ export interface StrategyDefinition {
   intervalMs: number;
   /** One step of work. Honour `ctx.signal` so exit_now can cut it short. */
   step: (ctx: StepContext) => unknown;
-  /** Extra command types (not the built-in ones of DESIGN §4). */
+  /** Extra command types (not the built-in ones of docs/protocol.md). */
   handlers?: Record<string, StrategyCommandHandler>;
   /** A step that throws: `crash` (default: crash event, exit 1) or `retry` (log it, try again next interval). */
   onStepError?: "crash" | "retry";
@@ -75,7 +75,10 @@ export interface RuntimeOptions {
   transport?: Transport;
   /** IPC_DIR for the default ZeroMQ transport (default `/tmp/missionctl`). */
   ipcDir?: string;
-  /** Processes whose commands this strategy hears (default `["chatops", "cli"]`); `id=tcp://...` allowed. */
+  /**
+   * Processes whose commands this strategy hears; `id=tcp://...` allowed. Default: the bot named by
+   * MISSIONCTL_ID (`chatops` unless set) and `cli`, like `missionctl strategy`.
+   */
   hear?: string[];
   /** Heartbeat interval in ms (default 5000). */
   heartbeatMs?: number;
@@ -98,7 +101,7 @@ export interface RuntimeOptions {
   forceExitDelayMs?: number;
 }
 
-/** The `status` reply (DESIGN §4) plus two extras that receivers may ignore. */
+/** The `status` reply (docs/protocol.md) plus two extras that receivers may ignore. */
 export interface StrategyStatus {
   [key: string]: unknown;
   state: StrategyState;

@@ -1,14 +1,15 @@
+import { type BackoffOptions, backoffDelay } from "../backoff.ts";
 import { type Clock, systemClock } from "../clock.ts";
+import { MissionctlError } from "../errors.ts";
 
 /**
  * A Bot API call given up because its AbortSignal fired (the bot is stopping). Named `AbortError`
  * so telegraf's polling loop, which checks the name, ends quietly on it.
  */
-export class TelegramAbortError extends Error {
+export class TelegramAbortError extends MissionctlError<"ABORTED"> {
   override name = "AbortError";
-  readonly code = "ABORTED" as const;
   constructor(message = "Bot API call abandoned: the bot is stopping") {
-    super(message);
+    super("ABORTED", message);
   }
 }
 
@@ -43,6 +44,14 @@ export function classifyTelegramError(err: unknown): RetryDecision {
   return { retry: true, why: typeof e?.code === "string" ? e.code : (e?.name ?? "network") };
 }
 
+/**
+ * How a failed Bot API call is retried unless told otherwise: after 500 ms, doubling up to 30 s.
+ *
+ * @example
+ * backoffDelay(3, TELEGRAM_BACKOFF); // 2000
+ */
+export const TELEGRAM_BACKOFF: Readonly<BackoffOptions> = Object.freeze({ baseMs: 500, maxMs: 30_000 });
+
 export interface RetryOptions {
   /** Give up after this many attempts (default: keep trying until `deadlineMs`). */
   maxAttempts?: number;
@@ -69,8 +78,10 @@ export async function withTelegramRetry<T>(call: () => Promise<T>, options: Retr
   const clock = options.clock ?? systemClock;
   const start = clock.now();
   const deadline = start + (options.deadlineMs ?? 10 * 60_000);
-  const base = options.baseDelayMs ?? 500;
-  const cap = options.maxDelayMs ?? 30_000;
+  const backoff = {
+    baseMs: options.baseDelayMs ?? TELEGRAM_BACKOFF.baseMs,
+    maxMs: options.maxDelayMs ?? TELEGRAM_BACKOFF.maxMs,
+  };
   const { signal } = options;
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new TelegramAbortError();
@@ -82,8 +93,7 @@ export async function withTelegramRetry<T>(call: () => Promise<T>, options: Retr
       const decision = classifyTelegramError(err);
       if (!decision.retry) throw err;
       if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) throw err;
-      const backoff = Math.min(cap, base * 2 ** Math.min(attempt - 1, 30));
-      const delay = decision.afterMs ?? backoff;
+      const delay = decision.afterMs ?? backoffDelay(attempt, backoff);
       if (clock.now() + delay > deadline) throw err;
       options.onRetry?.(err, attempt, delay, decision.why);
       await sleep(clock, delay, signal);

@@ -2,8 +2,7 @@
  * An in-process stand-in for the Bot API: the bot's `callApi` is pointed here (createBot's
  * `telegram.callApi`), so every call is recorded and answered like Telegram would, including
  * injected failures (429 with retry_after, 5xx, network) for retry tests. It also builds the
- * updates a user would cause (a text message, a button press). The terminal demo uses it as its
- * chat backend.
+ * updates a user would cause (a text message, a button press).
  */
 import { EventEmitter } from "node:events";
 import { TelegramError } from "telegraf";

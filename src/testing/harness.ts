@@ -1,43 +1,39 @@
 /**
  * The public harness for scripted bot tests: the real bot pipeline (commands, auth, confirmation,
- * progress, monitor, alerts) over the in-memory IPC transport and a fake Telegram.
+ * progress, monitor, alerts) over the in-memory IPC transport and a fake Telegram, with real
+ * strategy runtimes ({@link TestStrategy}) on the same network and clock. Built by createHarness.
  */
-import { type BotRuntime, createBotRuntime } from "../bot/runtime.ts";
-import type { Clock } from "../clock.ts";
-import { type Config, loadConfig } from "../config.ts";
-import { LifecycleBus } from "../events.ts";
-import { IpcCommandSystem } from "../ipc/command-system.ts";
-import { MemoryHub, MemoryTransport } from "../ipc/memory-transport.ts";
-import { type Logger, silentLogger } from "../log.ts";
+import type { BotRuntime } from "../bot/runtime.ts";
+import { type Clock, FakeClock } from "../clock.ts";
+import type { Config } from "../config.ts";
+import { MissionctlError } from "../errors.ts";
+import type { LifecycleBus, LifecycleEventName } from "../events.ts";
+import type { IpcCommandSystem } from "../ipc/command-system.ts";
+import { type MemoryHub, MemoryTransport } from "../ipc/memory-transport.ts";
 import type { MonitorApi } from "../monitor/types.ts";
-import { type FakeHandler, FakeStrategy, type FakeStrategyOptions } from "./fake-strategy.ts";
-import { type CallbackAnswer, type ChatMessage, FakeTelegram } from "./fake-telegram.ts";
-import { waitFor } from "./wait.ts";
+import type { StrategyCommandHandler } from "../strategy/types.ts";
+import type { CallbackAnswer, ChatMessage, FakeTelegram } from "./fake-telegram.ts";
+import { TestStrategy, type TestStrategyOptions } from "./test-strategy.ts";
+import { type WaitSource, waitFor } from "./wait.ts";
 
-export interface HarnessOptions {
-  operators?: number[];
-  viewers?: number[];
-  alertChats?: number[];
-  /** MISSIONCTL_REPLY_TIMEOUT_MS (default 2000, so timeout paths stay quick). */
-  replyTimeoutMs?: number;
-  /** Any other configuration variable, by its DESIGN §5 name. */
-  env?: Record<string, string>;
-  /** Minimum interval between progress edits (default 50 ms; the bot's own default is 1000). */
-  editIntervalMs?: number;
-  /** Confirmation lifetime (default 60 000 ms; pair a short one, or a FakeClock, with expiry tests). */
-  confirmTtlMs?: number;
-  clock?: Clock;
-  logger?: Logger;
-  /** Use this monitor instead of the real one (which is the default). */
-  monitor?: MonitorApi;
-  /** How long the monitor waits for `stopped` after a disconnect (default 300 ms). */
-  settleMs?: number;
-  /** How long `waitFor…` helpers wait by default (default 5000 ms). */
-  waitMs?: number;
+/** A harness helper used where it cannot work: no button to press, no FakeClock to advance. */
+export class HarnessError extends MissionctlError<"NO_BUTTON" | "NO_FAKE_CLOCK"> {
+  override name = "HarnessError";
 }
 
 /** Who sends a message: a user id, optionally with a username and a (group) chat. */
 export type Sender = number | { userId: number; username?: string; chatId?: number };
+
+const BUS_EVENTS: readonly LifecycleEventName[] = [
+  "command.received",
+  "command.denied",
+  "command.sent",
+  "command.reply",
+  "command.done",
+  "alert",
+  "alert.resolved",
+  "info",
+];
 
 /**
  * The harness. Create it with {@link createHarness}; close it in `afterEach`.
@@ -50,7 +46,7 @@ export type Sender = number | { userId: number; username?: string; chatId?: numb
  * await h.close();
  */
 export class BotHarness {
-  readonly strategies = new Map<string, FakeStrategy>();
+  readonly strategies = new Map<string, TestStrategy>();
   #closed = false;
 
   constructor(
@@ -60,6 +56,7 @@ export class BotHarness {
     readonly runtime: BotRuntime,
     readonly config: Config,
     private readonly waitMs: number,
+    private readonly clock: Clock | undefined,
   ) {}
 
   get bus(): LifecycleBus {
@@ -71,27 +68,48 @@ export class BotHarness {
   }
 
   /**
-   * Starts a fake strategy on the in-memory network and makes the bot hear it; resolves once
-   * both directions are connected.
+   * Starts a strategy runtime ({@link TestStrategy}) on the in-memory network and the harness's
+   * clock, and makes the bot hear it. Resolves once both directions are connected and its first
+   * step has begun (a quick step has ended: the strategy sleeps).
+   *
+   * @example
+   * const mm1 = await h.addStrategy("mm1", { quotes: () => ({ quotes: 3 }) });
+   * const busy = await h.addStrategy("mm2", {}, { step: (ctx) => ctx.delay(Number.POSITIVE_INFINITY) });
    */
   async addStrategy(
     id: string,
-    handlers: Record<string, FakeHandler> = {},
-    options: FakeStrategyOptions = {},
-  ): Promise<FakeStrategy> {
-    const strategy = await FakeStrategy.start(this.hub, id, handlers, { hear: [this.ipc.id], ...options });
-    this.strategies.set(id, strategy);
+    handlers: Record<string, StrategyCommandHandler> = {},
+    options: TestStrategyOptions = {},
+  ): Promise<TestStrategy> {
+    // The bot hears it before it binds, as a bot configured with its id does: its first heartbeat
+    // (sent at start) is not lost.
     this.hear(id);
-    await waitFor(() => this.ipc.isReachable(id), this.waitMs, `${id} to connect`);
+    const strategy = TestStrategy.start(this.hub, id, handlers, {
+      hear: [this.ipc.id],
+      ...(this.clock ? { clock: this.clock } : {}),
+      ...options,
+    });
+    this.strategies.set(id, strategy);
+    await waitFor(
+      () => this.ipc.isReachable(id) && strategy.steps > 0,
+      [
+        { emitter: this.ipc, events: ["connected", "link"] },
+        { emitter: strategy, events: ["step"] },
+      ],
+      { timeoutMs: this.waitMs, what: `${id} to connect and start its first step` },
+    );
+    // What follows a finished step (the state becoming `sleeping`) runs in microtasks; one
+    // macrotask later they have all run.
+    await new Promise((resolve) => setImmediate(resolve));
     return strategy;
   }
 
-  /** A memory transport for a real strategy runtime (`runStrategy(def, { transport, process: false })`). */
+  /** A memory transport for a strategy runtime of your own (`runStrategy(def, { transport, process: false })`). */
   transport(id: string): MemoryTransport {
     return new MemoryTransport(this.hub, id);
   }
 
-  /** Makes the bot hear process `id` (fake strategies are heard automatically). */
+  /** Makes the bot hear process `id` (strategies of addStrategy are heard automatically). */
   hear(id: string): void {
     this.ipc.connectToProcess(id);
   }
@@ -121,7 +139,10 @@ export class BotHarness {
       .botMessages(where.chatId ?? (where.messageId === undefined ? userId : undefined))
       .filter((m) => (where.messageId === undefined ? m.keyboard : m.messageId === where.messageId));
     const message = candidates[candidates.length - 1];
-    if (!message) throw new Error(`no bot message with buttons to press (chat ${where.chatId ?? userId})`);
+    if (!message) {
+      const chat = where.chatId ?? userId;
+      throw new HarnessError("NO_BUTTON", `no bot message with buttons to press (chat ${chat})`, { chat });
+    }
     await this.runtime.bot.handleUpdate(this.telegram.pressUpdate(userId, message, label));
   }
 
@@ -146,14 +167,11 @@ export class BotHarness {
     const matches = (m: ChatMessage) =>
       (options.chatId === undefined || m.chatId === options.chatId) &&
       (typeof pattern === "string" ? m.text.includes(pattern) : pattern.test(m.text));
-    const find = () => this.messages().find(matches);
-    return waitFor(
-      find,
-      options.timeoutMs ?? this.waitMs,
-      `a bot message matching ${pattern}`,
-      this.telegram,
-      () => this.transcript(),
-    );
+    return waitFor(() => this.messages().find(matches), [{ emitter: this.telegram, events: ["message"] }], {
+      timeoutMs: options.timeoutMs ?? this.waitMs,
+      what: `a bot message matching ${pattern}`,
+      context: () => this.transcript(),
+    });
   }
 
   /** Resolves with the first answer to a button press whose text matches. */
@@ -162,10 +180,58 @@ export class BotHarness {
       typeof pattern === "string" ? (a.text ?? "").includes(pattern) : pattern.test(a.text ?? "");
     return waitFor(
       () => this.telegram.answers.find(matches),
-      options.timeoutMs ?? this.waitMs,
-      `a button answer matching ${pattern}`,
-      this.telegram,
+      [{ emitter: this.telegram, events: ["answer"] }],
+      {
+        timeoutMs: options.timeoutMs ?? this.waitMs,
+        what: `a button answer matching ${pattern}`,
+      },
     );
+  }
+
+  /**
+   * Resolves with the first truthy value of `probe`, checked now and after every event of the
+   * harness: a Bot API call or message, a frame, presence or link change at the bot's IPC, a
+   * lifecycle bus event, a command or step of a strategy. Nothing polls, so `probe` must read
+   * state that one of those changes.
+   *
+   * @example
+   * await h.waitUntil(() => h.monitor.processes().find((p) => p.strategyState === "sleeping"), { what: "a sleeping heartbeat" });
+   */
+  waitUntil<T>(
+    probe: () => T | undefined | false | null,
+    options: { what?: string; timeoutMs?: number } = {},
+  ): Promise<T> {
+    const sources: WaitSource[] = [
+      { emitter: this.telegram, events: ["call", "message", "answer"] },
+      { emitter: this.ipc, events: ["message", "connected", "disconnected", "link"] },
+      { emitter: this.bus, events: BUS_EVENTS },
+      ...[...this.strategies.values()].map((s) => ({ emitter: s, events: ["command", "step"] })),
+    ];
+    return waitFor(probe, sources, {
+      timeoutMs: options.timeoutMs ?? this.waitMs,
+      what: options.what ?? "a condition",
+      context: () => this.transcript(),
+    });
+  }
+
+  /**
+   * Moves the harness's FakeClock forward by `ms` in steps of `stepMs`, letting the in-memory IPC and
+   * the fake Telegram deliver after each step as they would while real time passes. One big
+   * `clock.advance()` fires every timer before any frame moves: a strategy's heartbeats would pile
+   * up undelivered and the monitor would call it silent.
+   *
+   * @example
+   * await h.advance(60_000); // the question expires; mm1 heartbeated all along
+   */
+  async advance(ms: number, stepMs = 100): Promise<void> {
+    const clock = this.clock;
+    if (!(clock instanceof FakeClock))
+      throw new HarnessError("NO_FAKE_CLOCK", "advance() needs createHarness({ clock: new FakeClock(...) })");
+    for (let left = ms; left > 0; left -= stepMs) {
+      clock.advance(Math.min(stepMs, left));
+      // Deliveries are microtasks, but what they start may take a macrotask (a strategy's exit).
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Every message of every chat as text, for failure messages and debugging. */
@@ -184,7 +250,7 @@ export class BotHarness {
     return this.runtime.bot.idle();
   }
 
-  /** Stops the bot, the strategies and the IPC. */
+  /** Stops the bot, then kills the strategies still running, then closes the bot's IPC. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -192,47 +258,4 @@ export class BotHarness {
     for (const s of this.strategies.values()) await s.kill();
     await this.ipc.stop();
   }
-}
-
-/**
- * Builds the real bot (id `chatops`) over a fresh in-memory network and a fake Telegram, with the
- * real monitor and alert notifier, and starts it.
- *
- * @example
- * const h = await createHarness({ operators: [1], viewers: [2] });
- */
-export async function createHarness(options: HarnessOptions = {}): Promise<BotHarness> {
-  const env: Record<string, string> = {
-    MISSIONCTL_OPERATORS: (options.operators ?? []).join(","),
-    MISSIONCTL_VIEWERS: (options.viewers ?? []).join(","),
-    MISSIONCTL_ALERT_CHATS: (options.alertChats ?? []).join(","),
-    MISSIONCTL_REPLY_TIMEOUT_MS: String(options.replyTimeoutMs ?? 2000),
-    ...options.env,
-  };
-  const config = loadConfig(env, { envFile: false });
-  const logger = options.logger ?? silentLogger;
-  const hub = new MemoryHub();
-  const ipc = new IpcCommandSystem({
-    id: config.MISSIONCTL_ID,
-    transport: new MemoryTransport(hub, config.MISSIONCTL_ID),
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
-  await ipc.start();
-  const telegram = new FakeTelegram(undefined, options.clock);
-  const runtime = await createBotRuntime({
-    config,
-    ipc,
-    bus: new LifecycleBus(logger),
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.monitor ? { monitor: options.monitor } : {}),
-    ...(options.settleMs !== undefined ? { monitorOptions: { settleMs: options.settleMs } } : {}),
-    telegram: { callApi: telegram.callApi, retry: { baseDelayMs: 10, maxDelayMs: 200 } },
-    editIntervalMs: options.editIntervalMs ?? 50,
-    ...(options.confirmTtlMs !== undefined ? { confirmTtlMs: options.confirmTtlMs } : {}),
-    botInfo: telegram.botInfo,
-  });
-  await runtime.start();
-  return new BotHarness(hub, ipc, telegram, runtime, config, options.waitMs ?? 5000);
 }

@@ -1,5 +1,6 @@
 /**
- * `missionctl/testing`: scripted bot tests without Telegram or ZeroMQ. See docs/testing.md.
+ * `missionctl/testing`: scripted bot tests without Telegram or ZeroMQ: the real bot, real strategy
+ * runtimes on an in-memory network, a fake Bot API. See docs/testing.md.
  *
  * @example
  * import { createHarness } from "missionctl/testing";
@@ -10,12 +11,8 @@
  * await h.close();
  */
 
-export {
-  type FakeHandler,
-  type FakeHandlerContext,
-  FakeStrategy,
-  type FakeStrategyOptions,
-} from "./fake-strategy.ts";
+export type { StrategyCommandHandler } from "../strategy/types.ts";
+export { createHarness, type HarnessOptions } from "./create-harness.ts";
 export {
   type CallbackAnswer,
   type ChatMessage,
@@ -24,5 +21,11 @@ export {
   type InjectedFailure,
   type RecordedCall,
 } from "./fake-telegram.ts";
-export { BotHarness, createHarness, type HarnessOptions, type Sender } from "./harness.ts";
-export { WaitTimeoutError, waitFor } from "./wait.ts";
+export { BotHarness, HarnessError, type Sender } from "./harness.ts";
+export {
+  SimulatedCrashError,
+  TestStrategy,
+  type TestStrategyEvents,
+  type TestStrategyOptions,
+} from "./test-strategy.ts";
+export { type WaitOptions, type WaitSource, WaitTimeoutError, waitFor } from "./wait.ts";

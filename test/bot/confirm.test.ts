@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeClock } from "../../src/clock.ts";
 import { type BotHarness, createHarness } from "../../src/testing/index.ts";
-import { flush } from "../helpers.ts";
 import { auditLines, captureLogger } from "./helpers.ts";
 
 const OP = 1;
@@ -70,10 +69,9 @@ describe("confirmation", () => {
     await h.addStrategy("mm1");
     await h.send(OP, "/exit mm1 --now");
     const question = await h.waitForMessage(/expires in 60 s/);
-    clock.advance(59_999);
-    await flush();
+    await h.advance(59_999); // mm1 heartbeats on the same clock meanwhile
     expect(h.lastMessage()?.keyboard).toBeDefined();
-    clock.advance(1);
+    await h.advance(1);
     await h.waitForMessage("/exit mm1 --now: not confirmed within 60 s, nothing was sent.");
     expect(h.lastMessage()?.messageId).toBe(question.messageId);
   });

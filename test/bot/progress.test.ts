@@ -30,13 +30,13 @@ describe("progress message", () => {
 
   it("says when a process accepted but never answered within the reply timeout", async () => {
     h = await createHarness({ operators: [OP], replyTimeoutMs: 400 });
-    await h.addStrategy("mm1", {
-      finish_and_exit: async (_p, ctx) => {
-        await ctx.accept();
-        await new Promise(() => {}); // a step that never finishes
-      },
-      status: () => new Promise(() => {}),
-    });
+    // The real finish_and_exit accepts, then waits for the step, which never finishes; status is
+    // scripted to never answer.
+    await h.addStrategy(
+      "mm1",
+      { status: () => new Promise(() => {}) },
+      { step: (ctx) => ctx.delay(Number.POSITIVE_INFINITY) },
+    );
     await h.send(OP, "/exit mm1");
     await h.waitForMessage(/^exit → mm1\nmm1: accepted, then no reply within 0\.4 s$/);
     await h.send(OP, "/status mm1");

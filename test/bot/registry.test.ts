@@ -16,7 +16,7 @@ const valid = {
 };
 
 describe("registry", () => {
-  it("loads one command per file in commands/ (all of DESIGN §7)", async () => {
+  it("loads one command per file in commands/ (all of the README's chat commands)", async () => {
     const registry = await loadRegistry();
     expect(registry.list.map((c) => c.name)).toEqual([
       "help",
@@ -39,13 +39,13 @@ describe("registry", () => {
   });
 
   it("refuses a malformed definition, naming the file and the problem", () => {
-    const bad = (def: unknown) => () => buildRegistry([["bad.ts", { default: def }]]);
+    const bad = (def: unknown) => () => buildRegistry([["commands/bad.ts", { default: def }]]);
     expect(bad({ ...valid, role: "admin" })).toThrow(/commands\/bad\.ts: role/);
     expect(bad({ ...valid, handler: "nope" })).toThrow(/handler: must be a function/);
     expect(bad({ ...valid, schema: {} })).toThrow(/schema must be a zod schema/);
     expect(bad({ ...valid, usage: "/pong" })).toThrow(/usage must start with \/ping/);
     expect(bad({ ...valid, name: "Ping!" })).toThrow(RegistryError);
-    expect(() => buildRegistry([["x.ts", {}]])).toThrow(/no default export/);
+    expect(() => buildRegistry([["commands/x.ts", {}]])).toThrow(/no default export/);
     expect(() =>
       buildRegistry([
         ["a.ts", { default: valid }],

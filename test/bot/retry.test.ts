@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type BotHarness, createHarness, waitFor } from "../../src/testing/index.ts";
+import { type BotHarness, createHarness } from "../../src/testing/index.ts";
 
 const OP = 1;
 
@@ -23,12 +23,7 @@ describe("Bot API errors", () => {
   it("publishes the command menu from the registry", async () => {
     h = await createHarness({ operators: [OP] });
     // The menu goes out in the background.
-    const call = await waitFor(
-      () => h.telegram.callsTo("setMyCommands")[0],
-      5000,
-      "setMyCommands",
-      h.telegram,
-    );
+    const call = await h.waitUntil(() => h.telegram.callsTo("setMyCommands")[0], { what: "setMyCommands" });
     const commands = (call?.payload.commands ?? []) as { command: string; description: string }[];
     expect(commands.map((c) => c.command)).toEqual(h.runtime.bot.registry.list.map((c) => c.name));
     expect(commands.find((c) => c.command === "exit")?.description).toMatch(/Stop processes/);

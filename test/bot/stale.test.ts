@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { STALE_COMMAND_MS } from "../../src/bot/dispatch.ts";
+import { STALE_COMMAND_MS } from "../../src/bot/pipeline/index.ts";
 import { type BotHarness, createHarness } from "../../src/testing/index.ts";
 
 const OP = 1;
@@ -36,7 +36,7 @@ describe("backlog and redelivery", () => {
 
   it("the same update delivered twice runs once", async () => {
     h = await createHarness({ operators: [OP] });
-    const mm1 = await h.addStrategy("mm1", { ping: () => ({ state: "sleeping" }) });
+    const mm1 = await h.addStrategy("mm1");
     const update = h.telegram.textUpdate({ userId: OP }, "/ping mm1");
     await h.runtime.bot.handleUpdate(update);
     await h.runtime.bot.handleUpdate(update);

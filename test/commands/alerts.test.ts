@@ -31,8 +31,7 @@ describe("/mute, /unmute, /alerts and alert delivery", () => {
 
   it("a process that dies is reported in the alert chat and listed by /alerts", async () => {
     h = await createHarness({ operators: [OP], settleMs: 50 });
-    const mm1 = await h.addStrategy("mm1");
-    await mm1.heartbeat();
+    const mm1 = await h.addStrategy("mm1"); // its first heartbeat goes out at start
     await mm1.kill();
     await h.waitForMessage(/mm1.*disconnected/, { chatId: OP });
     await h.send(OP, "/alerts");

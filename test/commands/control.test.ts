@@ -12,8 +12,9 @@ describe("/pause, /resume, /wake, /send", () => {
     const mm1 = await h.addStrategy("mm1");
     await h.send(OP, "/pause mm1");
     await h.waitForMessage(/^pause → mm1\nmm1: ok, .* — paused$/);
+    // Resuming starts the next step at once (the runtime's rule), so the reply says running.
     await h.send(OP, "/resume mm1");
-    await h.waitForMessage(/^resume → mm1\nmm1: ok, .* — sleeping$/);
+    await h.waitForMessage(/^resume → mm1\nmm1: ok, .* — running$/);
     await h.send(OP, "/wake mm1");
     await h.waitForMessage(/^wake → mm1\nmm1: ok, .* — running$/);
     expect(mm1.received.map((c) => c.command_type)).toEqual(["pause", "resume", "wake"]);
@@ -28,7 +29,7 @@ describe("/pause, /resume, /wake, /send", () => {
 
   it("/send always confirms and carries a JSON payload with spaces", async () => {
     h = await createHarness({ operators: [OP] });
-    const mm1 = await h.addStrategy("mm1", { set_level: (p) => ({ level: p.level }) });
+    const mm1 = await h.addStrategy("mm1", { set_level: (cmd) => ({ level: cmd.payload.level }) });
     await h.send(OP, '/send mm1 set_level {"level": 2, "note": "a b"}');
     await h.waitForMessage(/^Confirm \/send mm1 set_level/);
     await h.press(OP, "Confirm");

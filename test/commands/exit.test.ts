@@ -22,19 +22,17 @@ describe("/exit", () => {
   it("tells the monitor the exit is planned before sending (expanding groups)", async () => {
     const monitor = new FakeMonitor();
     h = await createHarness({ operators: [OP], monitor });
-    const mm1 = await h.addStrategy("mm1", {
-      finish_and_exit: () => {
-        // The command must arrive after expectExit.
-        expect(monitor.expected).toEqual([["mm1", "mm2"]]);
-        return { state: "stopping" };
-      },
-    });
+    const mm1 = await h.addStrategy("mm1");
+    // What the monitor had been told when the command reached mm1: it must be told first.
+    const expectedOnArrival: string[][][] = [];
+    mm1.on("command", () => expectedOnArrival.push([...monitor.expected]));
     await h.addStrategy("mm2");
     await h.addStrategy("xx");
     await h.send(OP, "/exit mm*");
     await h.press(OP, "Confirm");
     await h.waitForMessage(/^exit → mm\*\nmm1: ok.*\nmm2: ok/);
     expect(mm1.received).toHaveLength(1);
+    expect(expectedOnArrival).toEqual([[["mm1", "mm2"]]]);
   });
 
   it("withdraws the planned-exit notice for a process that refused or was never reached", async () => {
@@ -61,7 +59,6 @@ describe("/exit", () => {
         throw new Error("positions still open");
       },
     });
-    mm2.heartbeat();
     await h.send(OP, "/exit mm2");
     await h.waitForMessage(/mm2: error — positions still open/);
     await mm2.kill();

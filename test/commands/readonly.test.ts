@@ -28,7 +28,8 @@ describe("read-only commands", () => {
 
   it("/ping shows the state each process reports", async () => {
     h = await createHarness({ viewers: [VIEWER] });
-    await h.addStrategy("mm1", {}, { state: "running" });
+    // A step that runs until exit_now aborts it: the strategy is busy.
+    await h.addStrategy("mm1", {}, { step: (ctx) => ctx.delay(Number.POSITIVE_INFINITY) });
     await h.send(VIEWER, "/ping mm1");
     await h.waitForMessage(/^ping → mm1\nmm1: ok, .* — running$/);
     await h.send(VIEWER, "/ping mm1 mm2");
@@ -37,16 +38,19 @@ describe("read-only commands", () => {
 
   it("/status lists every known process; with a target it also asks the process", async () => {
     h = await createHarness({ operators: [OP] });
-    const mm1 = await h.addStrategy("mm1");
+    // The heartbeat sent at start says "starting"; the next one (after the first step) says sleeping.
+    const mm1 = await h.addStrategy("mm1", {}, { heartbeatMs: 20 });
     await h.addStrategy("mm2");
-    await mm1.heartbeat();
+    await h.waitUntil(() => h.monitor.processes().find((p) => p.id === "mm1")?.strategyState === "sleeping", {
+      what: "a heartbeat of mm1 saying sleeping",
+    });
     await h.send(OP, "/status");
     const all = await h.waitForMessage(/^Processes \(2\):/);
-    expect(all.text).toMatch(/\nmm1 — up \(sleeping\), heartbeat \d+ ms ago, connected, not muted/);
+    expect(all.text).toMatch(/\nmm1 — up \(sleeping\), heartbeat [\d.]+ m?s ago, connected, not muted/);
     expect(all.text).toMatch(/\nmm2 — .*, connected, not muted/);
     await h.send(OP, "/status mm1");
     const one = await h.waitForMessage(
-      /^mm1 — .*\n\nstatus → mm1\nmm1: ok, .* — sleeping, step 1, up \d+ ms$/,
+      /^mm1 — .*\n\nstatus → mm1\nmm1: ok, .* — sleeping, step 1, last step \d+ ms, up \d+ ms, next step in .+$/,
     );
     expect(one.text).not.toContain("mm2");
     expect(mm1.received.map((c) => c.command_type)).toEqual(["status"]);

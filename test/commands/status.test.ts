@@ -19,7 +19,8 @@ describe("/status and configured processes", () => {
     await h.addStrategy("mm1");
     await h.send(OP, "/status");
     const all = await h.waitForMessage(/^Processes \(2\):/);
-    expect(all.text).toMatch(/\nmm1 — unknown, no heartbeat yet, connected, not muted\n/);
+    // A strategy runtime heartbeats as it starts, so mm1 is up.
+    expect(all.text).toMatch(/\nmm1 — up \(\w+\), heartbeat .+ ago, connected, not muted\n/);
     expect(all.text).toMatch(/\nmm3 — never connected since the bot started, not muted$/);
     await h.send(OP, "/status mm3");
     const one = await h.waitForMessage(

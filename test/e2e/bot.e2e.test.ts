@@ -3,8 +3,7 @@
  * and two real `missionctl strategy` processes over ZeroMQ ipc.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../../src/testing/wait.ts";
-import { tempIpcDir } from "../helpers.ts";
+import { pollFor, tempIpcDir } from "../helpers.ts";
 import { BotApiServer } from "./bot-api-server.ts";
 import { type Child, exited, missionctl } from "./child.ts";
 
@@ -23,11 +22,10 @@ describe("missionctl bot end to end", () => {
 
   const say = (userId: number, text: string) => api.push(api.telegram.textUpdate({ userId }, text));
   const botSays = (chatId: number, pattern: RegExp, timeoutMs = 20_000) =>
-    waitFor(
+    pollFor(
       () => api.telegram.botMessages(chatId).find((m) => pattern.test(m.text)),
       timeoutMs,
       `the bot to say ${pattern}`,
-      api.telegram,
       () =>
         `${api.telegram
           .messages()
@@ -48,11 +46,10 @@ describe("missionctl bot end to end", () => {
       MISSIONCTL_ALERT_CHATS: "",
       MISSIONCTL_PROCESSES: "",
     });
-    await waitFor(
+    await pollFor(
       () => api.polls > 0 || exited(bot),
       30_000,
       "the bot to poll",
-      undefined,
       () => bot.output.join(""),
     );
     expect(exited(bot)).toBe(false);
@@ -60,7 +57,7 @@ describe("missionctl bot end to end", () => {
     for (let attempt = 1; ; attempt++) {
       const before = api.telegram.botMessages(OPERATOR).length;
       say(OPERATOR, "/ping *");
-      const done = await waitFor(
+      const done = await pollFor(
         () =>
           api.telegram
             .botMessages(OPERATOR)
@@ -83,7 +80,7 @@ describe("missionctl bot end to end", () => {
   }, 30_000);
 
   it("publishes the command menu from the registry", async () => {
-    await waitFor(() => api.telegram.commands.length > 0, 10_000, "setMyCommands");
+    await pollFor(() => api.telegram.commands.length > 0, 10_000, "setMyCommands");
     expect(api.telegram.commands.map((c) => c.command)).toEqual(
       expect.arrayContaining(["exit", "status", "help"]),
     );

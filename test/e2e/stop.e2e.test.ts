@@ -4,8 +4,7 @@
  * reply being retried — instead of waiting out the 10-minute retry deadline.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { waitFor } from "../../src/testing/wait.ts";
-import { tempIpcDir } from "../helpers.ts";
+import { pollFor, tempIpcDir } from "../helpers.ts";
 import { BotApiServer } from "./bot-api-server.ts";
 import { type Child, exited, missionctl } from "./child.ts";
 
@@ -60,11 +59,10 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
     it(`${signal} while getMe is answered 502 and retried`, async () => {
       const api = new BotApiServer(TOKEN, { failing: { status: 502 } });
       const bot = await startBot(api);
-      await waitFor(
+      await pollFor(
         () => api.failed.filter((p) => p.endsWith("/getMe")).length >= 2,
         20_000,
         "getMe to be retried",
-        undefined,
         outputOf(bot),
       );
       const { ms, code } = await stop(bot, signal);
@@ -77,13 +75,12 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
   it("SIGTERM while polling and every call, getUpdates included, is answered 502", async () => {
     const api = new BotApiServer(TOKEN);
     const bot = await startBot(api);
-    await waitFor(() => api.polls > 0, 20_000, "the bot to poll", undefined, outputOf(bot));
+    await pollFor(() => api.polls > 0, 20_000, "the bot to poll", outputOf(bot));
     api.failing = { status: 502 };
-    await waitFor(
+    await pollFor(
       () => api.failed.some((p) => p.endsWith("/getUpdates")),
       10_000,
       "a failed getUpdates",
-      undefined,
       outputOf(bot),
     );
     const { ms, code } = await stop(bot, "SIGTERM");
@@ -94,14 +91,13 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
   it("SIGTERM while a command's reply is retried against 502 (polling still works)", async () => {
     const api = new BotApiServer(TOKEN);
     const bot = await startBot(api);
-    await waitFor(() => api.polls > 0, 20_000, "the bot to poll", undefined, outputOf(bot));
+    await pollFor(() => api.polls > 0, 20_000, "the bot to poll", outputOf(bot));
     api.failing = { status: 502, methods: ["sendMessage"] };
     api.push(api.telegram.textUpdate({ userId: OPERATOR }, "/help"));
-    await waitFor(
+    await pollFor(
       () => api.failed.filter((p) => p.endsWith("/sendMessage")).length >= 2,
       10_000,
       "the reply to be retried",
-      undefined,
       outputOf(bot),
     );
     const { ms, code } = await stop(bot, "SIGINT");
@@ -112,22 +108,20 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
   it("polling outlasts a 502 outage (retried here, abortably) and serves commands after it", async () => {
     const api = new BotApiServer(TOKEN);
     const bot = await startBot(api);
-    await waitFor(() => api.polls > 0, 20_000, "the bot to poll", undefined, outputOf(bot));
+    await pollFor(() => api.polls > 0, 20_000, "the bot to poll", outputOf(bot));
     api.failing = { status: 502 };
-    await waitFor(
+    await pollFor(
       () => api.failed.filter((p) => p.endsWith("/getUpdates")).length >= 3,
       15_000,
       "getUpdates to be retried",
-      undefined,
       outputOf(bot),
     );
     api.failing = undefined;
     api.push(api.telegram.textUpdate({ userId: OPERATOR }, "/whoami"));
-    await waitFor(
+    await pollFor(
       () => api.telegram.botMessages(OPERATOR).find((m) => /operator/.test(m.text)),
       15_000,
       "the bot to answer after the outage",
-      undefined,
       outputOf(bot),
     );
     expect(exited(bot)).toBe(false);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A foreign process on the missionctl IPC, written only from DESIGN.md sections 2-3.
+"""A foreign process on the missionctl IPC, written only from docs/protocol.md.
 
 Usage: /usr/bin/python3 peer.py <ipc_dir> <my_id> <peer_id> <expected_payload_json>
 

@@ -23,7 +23,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-describePython("interop with a Python process (pyzmq), written from DESIGN.md", () => {
+describePython("interop with a Python process (pyzmq), written from docs/protocol.md", () => {
   it("exchanges commands and replies both ways, with the exact bytes on the wire", async () => {
     const tmp = tempIpcDir();
     cleanups.push(tmp.cleanup);

@@ -75,7 +75,7 @@ describe("targetMatches", () => {
 });
 
 describe("subscriptionPrefixes", () => {
-  it("is id., *. and {q}*. for every non-empty prefix q (DESIGN §2 example)", () => {
+  it("is id., *. and {q}*. for every non-empty prefix q (docs/protocol.md example)", () => {
     expect(subscriptionPrefixes("mm1")).toEqual(["mm1.", "*.", "m*.", "mm*.", "mm1*."]);
   });
 

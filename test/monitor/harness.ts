@@ -18,7 +18,7 @@ export interface BusLine {
 export const T0 = 1_700_000_000_000;
 export const ALERT_WORDS = ["crashed", "disconnected", "silent"] as const;
 
-/** How many of the three alert words a text carries (DESIGN §7 wants exactly one per alert). */
+/** How many of the three alert words a text carries (the README promises exactly one per alert). */
 export const alertWordCount = (text: string): number =>
   ALERT_WORDS.filter((w) => new RegExp(`\\b${w}\\b`).test(text)).length;
 

@@ -119,10 +119,10 @@ describe("silence", () => {
     await h.beat("fast", { interval_ms: 1000 });
     await h.beat("slow", { interval_ms: 10_000 });
     await h.advance(2000);
-    expect(h.texts()).toEqual(["🟡 fast silent: no heartbeat for 2 s"]);
+    expect(h.texts()).toEqual(["🟡 fast silent: no heartbeat for 2.0 s"]);
     await h.advance(18_000);
     expect(h.texts()).toEqual([
-      "🟡 fast silent: no heartbeat for 2 s",
+      "🟡 fast silent: no heartbeat for 2.0 s",
       "🟡 slow silent: no heartbeat for 20 s",
     ]);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { formatDuration } from "../../src/duration.ts";
 import {
   alertText,
   flappingText,
-  formatDuration,
   infoText,
   oneLine,
   repeatText,
@@ -12,13 +12,13 @@ import {
 import { alertWordCount } from "./harness.ts";
 
 describe("texts", () => {
-  it("formats durations for humans", () => {
+  it("formats durations for humans, by the chat's one rule (issue 11: 800 ms reads 0.8 s)", () => {
     expect(
       [800, 15_000, 119_000, 120_000, 30 * 60_000, 125 * 60_000, 180 * 60_000].map(formatDuration),
-    ).toEqual(["800 ms", "15 s", "119 s", "2 min", "30 min", "2 h 5 min", "3 h"]);
+    ).toEqual(["0.8 s", "15 s", "119 s", "2 min", "30 min", "2 h 5 min", "3 h"]);
   });
 
-  it("writes the alert lines of DESIGN §7, each with exactly one alert word", () => {
+  it("writes the alert lines of the README, each with exactly one alert word", () => {
     const alerts = [
       alertText("mm1", "disconnected", "no stopped notice"),
       alertText("mm1", "crashed", "Error: boom"),

@@ -1,5 +1,5 @@
 /**
- * `missionctl send` (DESIGN §6) end to end: real `missionctl strategy` children and real `send`
+ * `missionctl send` (README, command line) end to end: real `missionctl strategy` children and real `send`
  * processes over ZeroMQ ipc in a temp MISSIONCTL_IPC_DIR. Bounds are generous (a busy 2-core
  * machine starts tsx slowly); the assertions are about behaviour, never speed.
  */

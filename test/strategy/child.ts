@@ -24,7 +24,11 @@ export interface ChildRun {
 
 /** Spawns `node --import tsx <script> <args>`: see {@link spawnChild}. */
 export function spawnStrategy(script: string, args: string[], id = "mm1"): Promise<ChildRun> {
-  return spawnChild([process.execPath, "--import", "tsx", script, ...args], id);
+  // The condition lets examples import "missionctl" from the source tree, as users import the package.
+  return spawnChild(
+    [process.execPath, "--conditions=missionctl-source", "--import", "tsx", script, ...args],
+    id,
+  );
 }
 
 /**

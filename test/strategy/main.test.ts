@@ -10,7 +10,7 @@ import {
 afterEach(() => vi.restoreAllMocks());
 
 describe("parseStrategyArgs", () => {
-  it("takes the id and the DESIGN §6 flags, with defaults", () => {
+  it("takes the id and the flags of the README's command line, with defaults", () => {
     expect(parseStrategyArgs(["mm1"])).toEqual({
       id: "mm1",
       stepMs: 1000,
@@ -106,7 +106,7 @@ describe("runStrategyCommand", () => {
     expect(strategyEnv({ MISSIONCTL_ID: "bot2" }).botId).toBe("bot2");
   });
 
-  it("hears the bot (MISSIONCTL_ID) and cli unless --hear says otherwise (DESIGN §4)", () => {
+  it("hears the bot (MISSIONCTL_ID) and cli unless --hear says otherwise (docs/protocol.md)", () => {
     expect(defaultHear("chatops")).toEqual(["chatops", "cli"]);
     expect(defaultHear("bot2")).toEqual(["bot2", "cli"]);
     expect(defaultHear("cli")).toEqual(["cli"]);
