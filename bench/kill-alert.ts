@@ -35,6 +35,8 @@ export async function benchKillAlert(): Promise<{ result: KillAlertResult; handl
   );
   const bot = spawnCli(["bot"], {
     ...env,
+    // The bot as deployed, with its state on a file (never the user's ~/.local/state).
+    MISSIONCTL_STATE: join(tempDir(), "state.db"),
     TELEGRAM_BOT_TOKEN: TOKEN,
     TELEGRAM_API_ROOT: apiRoot,
     MISSIONCTL_OPERATORS: String(OPERATOR),

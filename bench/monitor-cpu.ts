@@ -4,11 +4,15 @@
  * project's own codec) to the command system's frame handler, exactly where ZmqTransport's receive
  * loop would: decode and validation, target check, dedup lookup, the `message` event, the monitor's
  * liveness state machine with its per-process silence timer. Only the sockets are left out.
+ * With `state` (the default, as the bot runs), the monitor keeps its state in a SQLite file in a
+ * temp dir: heartbeats are batched into one transaction a second (docs/state.md).
  */
+import { join } from "node:path";
 import { LifecycleBus } from "../src/events.ts";
 import { encodeFrame, IpcCommandSystem, type Transport, type TransportHandlers } from "../src/ipc/index.ts";
 import { createMonitor } from "../src/monitor/index.ts";
-import { progress, sleep } from "./common.ts";
+import { openState } from "../src/state/index.ts";
+import { progress, sleep, tempDir } from "./common.ts";
 
 const PROCESSES = 5_000;
 const SECONDS = 10;
@@ -53,11 +57,12 @@ function encodeSecond(second: number): { frame: Buffer; peer: string }[] {
   return out;
 }
 
-export async function benchMonitorCpu(): Promise<MonitorCpuResult> {
+export async function benchMonitorCpu(options: { state?: boolean } = {}): Promise<MonitorCpuResult> {
   const transport = new InjectTransport();
   const ipc = new IpcCommandSystem({ id: "chatops", transport });
   const bus = new LifecycleBus();
-  const monitor = createMonitor({ ipc, bus });
+  const state = options.state === false ? undefined : openState(join(tempDir(), "state.db"));
+  const monitor = createMonitor({ ipc, bus, maxProcesses: PROCESSES, ...(state ? { state } : {}) });
   let alerts = 0;
   bus.on("alert", () => alerts++);
   await ipc.start();
@@ -81,7 +86,11 @@ export async function benchMonitorCpu(): Promise<MonitorCpuResult> {
   try {
     // The first second creates the 5,000 records (and warms the JIT); it is not measured.
     await feed(seconds[0] ?? []);
-    progress("monitor-cpu", `${PROCESSES} processes known; ${SECONDS} s of heartbeats at 1/s each`);
+    const label = state ? "state on" : "state off";
+    progress(
+      "monitor-cpu",
+      `${PROCESSES} processes known; ${SECONDS} s of heartbeats at 1/s each (${label})`,
+    );
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let s = 1; s <= SECONDS; s++) await feed(seconds[s] ?? []);
@@ -92,6 +101,7 @@ export async function benchMonitorCpu(): Promise<MonitorCpuResult> {
     return { monitor_cpu_pct: (100 * (used.user + used.system)) / 1000 / wall };
   } finally {
     monitor.stop();
+    state?.close();
     await ipc.stop();
   }
 }

@@ -1,5 +1,7 @@
 /**
- * The results table and bench/results.json. The JSON has exactly the keys of issue 7, all numbers;
+ * The results table and bench/results.json. The JSON has the keys of issue 7 (and of issue 12: the
+ * round trip through the proxy; of issue 13: the monitor without its state, alert enqueue → Bot
+ * API request), all numbers;
  * the table adds the context needed to read them (targets, extra percentiles, machine load).
  */
 import { writeFileSync } from "node:fs";
@@ -11,11 +13,16 @@ export const KEYS = {
   rtt_p99_us: undefined,
   raw_rtt_p50_us: undefined,
   rtt_ratio: 1.5,
+  proxy_rtt_p50_us: undefined,
+  proxy_rtt_ratio: 1.15,
   interrupt_p99_ms: 1,
   idle_cpu_pct: 0.5,
   exit20_ms: 300,
   kill_alert_ms: 1000,
+  link_down_alert_ms: 5000,
   monitor_cpu_pct: 10,
+  monitor_cpu_nostate_pct: undefined,
+  alert_request_p99_ms: undefined,
   bot_rss_mb: 100,
 } as const;
 

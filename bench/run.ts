@@ -6,13 +6,16 @@
  * "after the runs above"; monitor-cpu runs in this process, so nothing else of ours is busy in it.
  */
 import { loadavg } from "node:os";
+import { benchAlertOutbox } from "./alert-outbox.ts";
 import { prepareCli } from "./build.ts";
 import { cleanupAll, progress, rssMb } from "./common.ts";
 import { benchExit20 } from "./exit20.ts";
 import { benchIdleCpu } from "./idle-cpu.ts";
 import { benchInterrupt } from "./interrupt.ts";
 import { type BotHandle, benchKillAlert } from "./kill-alert.ts";
+import { benchLinkDown } from "./link-down.ts";
 import { benchMonitorCpu } from "./monitor-cpu.ts";
+import { benchProxyRtt } from "./proxy-rtt.ts";
 import { report } from "./report.ts";
 import { benchRtt } from "./rtt.ts";
 
@@ -33,6 +36,11 @@ async function main(): Promise<number> {
     benchRtt,
     (r) => `p50 ${f(r.rtt_p50_us)} µs, raw p50 ${f(r.raw_rtt_p50_us)} µs`,
   );
+  const prtt = await stage(
+    "proxy-rtt",
+    benchProxyRtt,
+    (r) => `p50 ${f(r.proxy_rtt_p50_us)} µs, bare Proxy p50 ${f(r.bare_proxy_rtt_p50_us)} µs`,
+  );
   const intr = await stage(
     "interrupt",
     benchInterrupt,
@@ -51,7 +59,20 @@ async function main(): Promise<number> {
       },
       (r) => `max ${f(r.kill_alert_ms)} ms, median ${f(r.kill_alert_p50_ms)} ms`,
     );
+    const linkDown = await stage("link-down", benchLinkDown, (r) =>
+      r.link_down_alert_ms === undefined ? "skipped (not root)" : `median ${f(r.link_down_alert_ms)} ms`,
+    );
     const mon = await stage("monitor-cpu", benchMonitorCpu, (r) => `${f(r.monitor_cpu_pct, 2)} % of a core`);
+    const monOff = await stage(
+      "monitor-cpu",
+      () => benchMonitorCpu({ state: false }),
+      (r) => `${f(r.monitor_cpu_pct, 2)} % of a core without the state`,
+    );
+    const outbox = await stage(
+      "outbox",
+      benchAlertOutbox,
+      (r) => `p50 ${f(r.outbox_p50_ms, 2)} ms, p99 ${f(r.outbox_p99_ms, 2)} ms`,
+    );
     if (!bot) throw new Error("no bot");
     const botRss = rssMb(bot.bot.pid);
     progress("bot-rss", `${f(botRss, 1)} MB resident (VmRSS of the missionctl bot process)`);
@@ -61,22 +82,32 @@ async function main(): Promise<number> {
         rtt_p99_us: rtt.rtt_p99_us,
         raw_rtt_p50_us: rtt.raw_rtt_p50_us,
         rtt_ratio: rtt.rtt_p50_us / rtt.raw_rtt_p50_us,
+        proxy_rtt_p50_us: prtt.proxy_rtt_p50_us,
+        proxy_rtt_ratio: prtt.proxy_rtt_p50_us / prtt.bare_proxy_rtt_p50_us,
         interrupt_p99_ms: intr.interrupt_p99_ms,
         idle_cpu_pct: idle.idle_cpu_pct,
         exit20_ms: exit.exit20_ms,
         kill_alert_ms: kill.kill_alert_ms,
+        link_down_alert_ms: linkDown.link_down_alert_ms ?? Number.NaN,
         monitor_cpu_pct: mon.monitor_cpu_pct,
+        monitor_cpu_nostate_pct: monOff.monitor_cpu_pct,
+        alert_request_p99_ms: outbox.outbox_p99_ms,
         bot_rss_mb: botRss,
       },
       {
         rtt_p50_us: `µs, 10,000 pings; CPU per round trip ${f(rtt.cpu_per_rtt_us)} µs (both processes)`,
         rtt_p99_us: "µs",
+        proxy_rtt_p50_us: `µs, 4,000 pings over loopback tcp with CURVE through missionctl proxy; p99 ${f(prtt.proxy_rtt_p99_us)} µs`,
+        proxy_rtt_ratio: `against a bare zeromq.js Proxy with the same CURVE settings, same run: p50 ${f(prtt.bare_proxy_rtt_p50_us)} µs, p99 ${f(prtt.bare_proxy_rtt_p99_us)} µs`,
         raw_rtt_p50_us: `µs, raw p99 ${f(rtt.raw_rtt_p99_us)} µs; CPU per round trip ${f(rtt.raw_cpu_per_rtt_us)} µs`,
         interrupt_p99_ms: `ms, 200 wakes 5 ms apart; p50 ${f(intr.interrupt_p50_ms, 2)}, max ${f(intr.interrupt_max_ms, 2)}; raw zeromq.js one-way, same pacing: p50 ${f(intr.raw_oneway_p50_ms, 2)}, p99 ${f(intr.raw_oneway_p99_ms, 2)}`,
         idle_cpu_pct: `% of a core: ${f(idle.idle_cpu_ms)} ms CPU in 10 s (/proc, all threads); ${f(idle.settle_cpu_ms)} ms in the 12 s before (one-off GC)`,
         exit20_ms: `ms; all 20 processes gone after ${f(exit.exit20_gone_ms)} ms`,
         kill_alert_ms: `ms, worst of 5 kills (median ${f(kill.kill_alert_p50_ms)}); includes the 300 ms settle window`,
-        monitor_cpu_pct: "% of one core (process.cpuUsage)",
+        link_down_alert_ms: `ms, median of 2 cuts of a host's link (network namespaces, no FIN) → disconnected alert; worst ${f(linkDown.link_down_alert_max_ms ?? Number.NaN)} ms`,
+        monitor_cpu_pct: "% of one core (process.cpuUsage), state on (SQLite file, batched writes)",
+        monitor_cpu_nostate_pct: "% of one core, the same run without a state",
+        alert_request_p99_ms: `ms, alert published → Bot API called, through the SQLite outbox (fsync); p50 ${f(outbox.outbox_p50_ms, 2)}; in memory only: p50 ${f(outbox.memory_p50_ms, 2)}, p99 ${f(outbox.memory_p99_ms, 2)}`,
         bot_rss_mb: "MB VmRSS",
       },
       new URL("./results.json", import.meta.url),

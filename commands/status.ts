@@ -27,7 +27,7 @@ export default defineCommand({
     const shown = target ? all.filter((p) => targetMatches(target, p.id)) : all;
     const listing = shown.length ? renderProcessList(shown, now, target) : undefined;
     if (!target) {
-      await ctx.reply(listing?.text ?? "No processes known yet.");
+      await ctx.reply(`${listing?.text ?? "No processes known yet."}\nLayout: ${ctx.layout}.`);
       return;
     }
     const view = listing?.text ?? `${target}: not known to the monitor`;

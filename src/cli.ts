@@ -15,6 +15,12 @@ Usage:
                                    a demo strategy process on the strategy runtime
   missionctl send <target> <command_type> [json-payload] [--timeout ms] [--as id]
                                    send one command, print each reply as a JSON line
+  missionctl history [target] [-n N]
+                                   the bot's audit of chat commands, as JSON lines
+  missionctl proxy --bind tcp://HOST:PORT --cert FILE --allow DIR [--id ID] [--heartbeat-ms N]
+                                   the CURVE proxy every process of a several-hosts setup connects to
+  missionctl keys new NAME [--dir D]
+                                   write a CURVE key pair (NAME.key, NAME.key_secret)
   missionctl <command> --help      help for one command
 
 Configuration comes from the environment (and .env); see README.md.`;
@@ -27,6 +33,9 @@ const COMMANDS: Record<string, () => Promise<Main>> = {
   demo: async () => (await import("./demo/main.ts")).runDemoCommand,
   strategy: async () => (await import("./strategy/main.ts")).runStrategyCommand,
   send: async () => (await import("./send/main.ts")).runSendCommand,
+  history: async () => (await import("./history/main.ts")).runHistoryCommand,
+  proxy: async () => (await import("./proxy/main.ts")).runProxyCommand,
+  keys: async () => (await import("./keys/main.ts")).runKeysCommand,
 };
 
 /** The subcommands, in USAGE order. */

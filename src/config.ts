@@ -10,6 +10,7 @@ import { parseDotenv } from "./dotenv.ts";
 import { MissionctlError } from "./errors.ts";
 import { plainAddressProblem } from "./ipc/address.ts";
 import { isProcessId } from "./ipc/ids.ts";
+import { proxyAddressProblem } from "./ipc/proxy-address.ts";
 import { parsePeerSpec } from "./ipc/transport.ts";
 
 /** Typed configuration error; `problems` holds one line per bad value. */
@@ -42,6 +43,15 @@ export const DEFAULTS = Object.freeze({
   MISSIONCTL_HEARTBEAT_GRACE: 3,
   MISSIONCTL_ALERT_REPEAT_MS: 1_800_000,
   MISSIONCTL_MAX_PROCESSES: 1000,
+  /** The bot's SQLite state (docs/state.md); `~/` is the home directory. */
+  MISSIONCTL_STATE: "~/.local/state/missionctl/state.db",
+  /** A process gone this long (and not configured) is forgotten: 7 days. */
+  MISSIONCTL_FORGET_AFTER_MS: 604_800_000,
+  /** ZMTP heartbeats on every socket towards the proxy: a link silent for the timeout is dead. */
+  MISSIONCTL_LINK_HEARTBEAT_MS: 1000,
+  MISSIONCTL_LINK_TIMEOUT_MS: 3000,
+  /** A TCP connect to the proxy not done within this is abandoned and retried. */
+  MISSIONCTL_CONNECT_TIMEOUT_MS: 1000,
   LOG_LEVEL: "info",
   /** Not configuration: a strategy's heartbeat interval, and the one the monitor assumes until told. */
   HEARTBEAT_INTERVAL_MS: 5000,
@@ -149,10 +159,62 @@ const schema = z.object({
   MISSIONCTL_HEARTBEAT_GRACE: positiveInt(DEFAULTS.MISSIONCTL_HEARTBEAT_GRACE, 1000),
   MISSIONCTL_ALERT_REPEAT_MS: positiveInt(DEFAULTS.MISSIONCTL_ALERT_REPEAT_MS, 2_592_000_000), // 30 days, like the longest mute
   MISSIONCTL_MAX_PROCESSES: positiveInt(DEFAULTS.MISSIONCTL_MAX_PROCESSES),
+  MISSIONCTL_STATE: z.string().default(DEFAULTS.MISSIONCTL_STATE),
+  MISSIONCTL_FORGET_AFTER_MS: positiveInt(DEFAULTS.MISSIONCTL_FORGET_AFTER_MS, 31_536_000_000), // a year
+  MISSIONCTL_PROXY: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const problem = raw === undefined ? undefined : proxyAddressProblem(raw);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+      return raw;
+    }),
+  MISSIONCTL_CERT: z.string().optional(),
+  MISSIONCTL_PROXY_CERT: z.string().optional(),
+  // Heartbeats past a minute, or a dead link unseen for 10 minutes, would defeat their purpose.
+  MISSIONCTL_LINK_HEARTBEAT_MS: positiveInt(DEFAULTS.MISSIONCTL_LINK_HEARTBEAT_MS, 60_000),
+  MISSIONCTL_LINK_TIMEOUT_MS: positiveInt(DEFAULTS.MISSIONCTL_LINK_TIMEOUT_MS, 600_000),
+  MISSIONCTL_CONNECT_TIMEOUT_MS: positiveInt(DEFAULTS.MISSIONCTL_CONNECT_TIMEOUT_MS, 60_000),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default(DEFAULTS.LOG_LEVEL),
 });
+
+/**
+ * Rules across variables, reported with the others (`when`: even when another value is bad, so
+ * every problem shows in one run).
+ */
+const crossChecked = schema.check(
+  z.superRefine(
+    (c, ctx) => {
+      if (c.MISSIONCTL_PROXY !== undefined) {
+        const why = "required in proxy mode (MISSIONCTL_PROXY is set)";
+        if (c.MISSIONCTL_CERT === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["MISSIONCTL_CERT"],
+            message: `${why}: this process's secret certificate, a *.key_secret file (missionctl keys new NAME)`,
+          });
+        }
+        if (c.MISSIONCTL_PROXY_CERT === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["MISSIONCTL_PROXY_CERT"],
+            message: `${why}: the proxy's public certificate, its *.key file`,
+          });
+        }
+      }
+      if (c.MISSIONCTL_LINK_TIMEOUT_MS <= c.MISSIONCTL_LINK_HEARTBEAT_MS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["MISSIONCTL_LINK_TIMEOUT_MS"],
+          message: `must be longer than MISSIONCTL_LINK_HEARTBEAT_MS (${c.MISSIONCTL_LINK_TIMEOUT_MS} <= ${c.MISSIONCTL_LINK_HEARTBEAT_MS})`,
+        });
+      }
+    },
+    { when: () => true },
+  ),
+);
 
 type Parsed = z.infer<typeof schema>;
 
@@ -193,7 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadCo
     const value = fromEnv !== undefined && fromEnv.trim() !== "" ? fromEnv : fileVars[name];
     input[name] = value !== undefined && value.trim() !== "" ? value.trim() : undefined;
   }
-  const result = schema.safeParse(input);
+  const result = crossChecked.safeParse(input);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "config"}: ${i.message}`));
   }

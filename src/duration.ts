@@ -58,3 +58,13 @@ export function parseDuration(text: string): number | undefined {
   }
   return consumed === text.length && total > 0 ? total : undefined;
 }
+
+/**
+ * An epoch time as `HH:MM UTC` (chat readers are anywhere; UTC is unambiguous).
+ *
+ * @example
+ * formatClockTime(Date.UTC(2026, 0, 1, 12, 3)); // "12:03 UTC"
+ */
+export function formatClockTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
+}

@@ -4,6 +4,39 @@ import type { ReplyStatus } from "./ipc/codec.ts";
 import type { Logger } from "./log.ts";
 import type { IncidentKind } from "./monitor/types.ts";
 
+/** How one process ended in a chat command, and when (for the audit). */
+export interface CommandProcessResult {
+  id: string;
+  /** ok, error, accepted (then no terminal reply), not_connected, disconnected, timeout. */
+  outcome: string;
+  at: number;
+  elapsedMs?: number;
+  detail?: string;
+}
+
+/** How a confirmation question ended, and every press on it (who pressed what). */
+export interface CommandConfirmation {
+  answer: "confirmed" | "cancelled" | "expired";
+  /** Who answered it (the requester; absent when it expired or the bot stopped). */
+  by?: number;
+  at: number;
+  detail?: string;
+  presses?: { by: number; button: "Confirm" | "Cancel"; at: number; refused?: string }[];
+}
+
+/**
+ * What the audit stage adds to `command.denied` and `command.done`: who (name, role), what they
+ * typed, when it began, the confirmation and each process's outcome. Optional for hooks' sake.
+ */
+export interface CommandAuditDetail {
+  userName?: string;
+  text?: string;
+  role?: "viewer" | "operator";
+  startedAt?: number;
+  confirmation?: CommandConfirmation;
+  processes?: CommandProcessResult[];
+}
+
 /**
  * Lifecycle events of commands and alerts (the observer pattern): the bot core and the
  * monitor publish here, and the audit logger, the Telegram notifier and any user hook subscribe,
@@ -13,7 +46,9 @@ export interface LifecycleEvents {
   /** A chat command arrived (before auth). */
   "command.received": [e: { userId: number; chatId: number; command: string; text: string }];
   /** A user was refused (not authorized, or lacking the role). */
-  "command.denied": [e: { userId: number; chatId: number; command: string; reason: string }];
+  "command.denied": [
+    e: { userId: number; chatId: number; command: string; reason: string } & CommandAuditDetail,
+  ];
   /** A command went out on the IPC. */
   "command.sent": [
     e: { userId: number; chatId: number; command: string; commandId: string; targets: string[] },
@@ -32,7 +67,7 @@ export interface LifecycleEvents {
       targets: string[];
       outcome: Outcome;
       detail?: string;
-    },
+    } & CommandAuditDetail,
   ];
   /** An alert to deliver to the alert chats (first notice, repeat, or folded flapping). */
   alert: [e: { processId: string; kind: IncidentKind; text: string; repeat: boolean }];

@@ -32,14 +32,19 @@ export { LifecycleBus, type LifecycleEvents } from "./events.ts";
 export { decodeFrame, encodeFrame, type IpcCommand } from "./ipc/codec.ts";
 // The IPC command system and its transports.
 export { type CommandHandler, IpcCommandSystem } from "./ipc/command-system.ts";
+export { createTransport, type TransportConfig } from "./ipc/create-transport.ts";
 export { watchCommandDir } from "./ipc/discovery.ts";
 export { IpcError } from "./ipc/errors.ts";
 export { MemoryHub, MemoryTransport } from "./ipc/memory-transport.ts";
+export type { CurveClientKeys, LinkTimings } from "./ipc/proxy-socket.ts";
+export { ProxyTransport, type ProxyTransportOptions } from "./ipc/proxy-transport.ts";
 export type { ReplyEvent, RequestOptions, RequestResult } from "./ipc/request.ts";
 export type { Transport, TransportHandlers } from "./ipc/transport.ts";
 export { ZmqTransport } from "./ipc/zmq-transport.ts";
 export { createLogger, type Logger } from "./log.ts";
 export type { Incident, Mute, ProcessView } from "./monitor/types.ts";
+// The bot's durable state (docs/state.md).
+export { openState, StateError, type StateStore } from "./state/index.ts";
 export { StepAbortedError, StrategyError } from "./strategy/errors.ts";
 // Strategies.
 export { runStrategy, type StrategyHandle } from "./strategy/run.ts";

@@ -27,6 +27,8 @@ describe("loadConfig", () => {
       MISSIONCTL_REPLY_TIMEOUT_MS: 10_000,
       MISSIONCTL_HEARTBEAT_GRACE: 3,
       MISSIONCTL_ALERT_REPEAT_MS: 1_800_000,
+      MISSIONCTL_STATE: "~/.local/state/missionctl/state.db",
+      MISSIONCTL_FORGET_AFTER_MS: 604_800_000,
       LOG_LEVEL: "info",
     });
     expect(c.TELEGRAM_BOT_TOKEN).toBeUndefined();
@@ -148,5 +150,96 @@ describe("loadConfig: durations beyond a sane maximum (issue 10)", () => {
     expect(c.MISSIONCTL_REPLY_TIMEOUT_MS).toBe(3_600_000);
     expect(c.MISSIONCTL_ALERT_REPEAT_MS).toBe(2_592_000_000);
     expect(c.MISSIONCTL_HEARTBEAT_GRACE).toBe(1000);
+  });
+});
+
+describe("proxy mode configuration", () => {
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      load(env);
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems;
+      throw err;
+    }
+    return [];
+  };
+  const certs = { MISSIONCTL_CERT: "/k/mm1.key_secret", MISSIONCTL_PROXY_CERT: "/k/proxy.key" };
+
+  it("defaults: no proxy (ipc), link heartbeats 1 s / 3 s, connect timeout 1 s", () => {
+    const c = load({});
+    expect(c.MISSIONCTL_PROXY).toBeUndefined();
+    expect(c.MISSIONCTL_CERT).toBeUndefined();
+    expect(c.MISSIONCTL_PROXY_CERT).toBeUndefined();
+    expect(c).toMatchObject({
+      MISSIONCTL_LINK_HEARTBEAT_MS: 1000,
+      MISSIONCTL_LINK_TIMEOUT_MS: 3000,
+      MISSIONCTL_CONNECT_TIMEOUT_MS: 1000,
+    });
+  });
+
+  it("takes a proxy off loopback with both certificates, and the link timings", () => {
+    const c = load({
+      MISSIONCTL_PROXY: "tcp://10.0.0.5:7100",
+      ...certs,
+      MISSIONCTL_LINK_HEARTBEAT_MS: "500",
+      MISSIONCTL_LINK_TIMEOUT_MS: "2000",
+      MISSIONCTL_CONNECT_TIMEOUT_MS: "250",
+    });
+    expect(c).toMatchObject({
+      MISSIONCTL_PROXY: "tcp://10.0.0.5:7100",
+      ...certs,
+      MISSIONCTL_LINK_HEARTBEAT_MS: 500,
+      MISSIONCTL_LINK_TIMEOUT_MS: 2000,
+      MISSIONCTL_CONNECT_TIMEOUT_MS: 250,
+    });
+  });
+
+  it("in proxy mode, each missing certificate is one line", () => {
+    expect(problemsOf({ MISSIONCTL_PROXY: "tcp://10.0.0.5:7100" })).toEqual([
+      expect.stringMatching(
+        /^MISSIONCTL_CERT: required in proxy mode \(MISSIONCTL_PROXY is set\): .*key_secret/,
+      ),
+      expect.stringMatching(
+        /^MISSIONCTL_PROXY_CERT: required in proxy mode \(MISSIONCTL_PROXY is set\): .*\*\.key/,
+      ),
+    ]);
+    expect(
+      problemsOf({ MISSIONCTL_PROXY: "tcp://10.0.0.5:7100", MISSIONCTL_CERT: "/k/a.key_secret" }),
+    ).toEqual([expect.stringMatching(/^MISSIONCTL_PROXY_CERT: required/)]);
+  });
+
+  it("refuses a proxy address whose backend (PORT + 1) is no port, or that is not tcp://HOST:PORT", () => {
+    expect(problemsOf({ MISSIONCTL_PROXY: "tcp://10.0.0.5:65535", ...certs })).toEqual([
+      expect.stringMatching(/^MISSIONCTL_PROXY: .*PORT \+ 1 is the backend/),
+    ]);
+    expect(problemsOf({ MISSIONCTL_PROXY: "10.0.0.5:7100", ...certs })).toEqual([
+      expect.stringMatching(/^MISSIONCTL_PROXY: .*not tcp:\/\/HOST:PORT/),
+    ]);
+  });
+
+  it("reports a bad proxy value together with the other bad values, in one run", () => {
+    const problems = problemsOf({ MISSIONCTL_PROXY: "tcp://*:7100", LOG_LEVEL: "loud" });
+    expect(problems.map((p) => p.split(":")[0])).toEqual([
+      "MISSIONCTL_PROXY",
+      "LOG_LEVEL",
+      "MISSIONCTL_CERT",
+      "MISSIONCTL_PROXY_CERT",
+    ]);
+  });
+
+  it.each([
+    ["MISSIONCTL_LINK_HEARTBEAT_MS", "60001", 60_000],
+    ["MISSIONCTL_LINK_TIMEOUT_MS", "600001", 600_000],
+    ["MISSIONCTL_CONNECT_TIMEOUT_MS", "60001", 60_000],
+  ])("refuses %s=%s, naming the maximum %d", (name, raw, max) => {
+    expect(problemsOf({ [name]: raw })).toContain(
+      `${name}: must be a positive integer of at most ${max} (got "${raw}")`,
+    );
+  });
+
+  it("refuses a link timeout that is not longer than the heartbeat interval", () => {
+    expect(problemsOf({ MISSIONCTL_LINK_HEARTBEAT_MS: "3000", MISSIONCTL_LINK_TIMEOUT_MS: "3000" })).toEqual([
+      "MISSIONCTL_LINK_TIMEOUT_MS: must be longer than MISSIONCTL_LINK_HEARTBEAT_MS (3000 <= 3000)",
+    ]);
   });
 });

@@ -58,7 +58,7 @@ def check_private_dir(path):
         sys.exit(2)
 
 class Strategy:
-    def __init__(self, process_id, ipc_dir, hear, interval_s, step_s, heartbeat_s):
+    def __init__(self, process_id, ipc_dir, hear, interval_s, step_s, heartbeat_s, proxy=None):
         self.id = process_id
         self.interval_s, self.step_s, self.heartbeat_s = interval_s, step_s, heartbeat_s
         self.started_at = time.monotonic()
@@ -75,18 +75,31 @@ class Strategy:
         self.step_task = None
         self.tasks = set()
 
-        os.makedirs(os.path.join(ipc_dir, "command"), mode=0o700, exist_ok=True)
-        for d in (ipc_dir, os.path.join(ipc_dir, "command")):
-            check_private_dir(d)
         self.ctx = zmq.asyncio.Context()
         self.pub = self.ctx.socket(zmq.PUB)
-        self.pub.bind(command_address(ipc_dir, process_id))
         self.sub = self.ctx.socket(zmq.SUB)
         prefixes = [f"{process_id}.", "*."] + [f"{process_id[:i]}*." for i in range(1, len(process_id) + 1)]
         for prefix in prefixes:
             self.sub.setsockopt(zmq.SUBSCRIBE, prefix.encode("ascii"))
-        for peer in hear:
-            self.sub.connect(command_address(ipc_dir, peer))
+        if proxy:
+            # Several hosts (docs/protocol.md, the proxy): bind nothing; publish to the proxy's
+            # frontend (port P) and hear everyone on its backend (P+1), as a CURVE client.
+            host, port = proxy["address"].removeprefix("tcp://").rsplit(":", 1)
+            for sock in (self.pub, self.sub):
+                sock.curve_publickey, sock.curve_secretkey = proxy["keys"]
+                sock.curve_serverkey = proxy["server_key"]
+                sock.setsockopt(zmq.HEARTBEAT_IVL, 1000)  # a vanished host is noticed in seconds
+                sock.setsockopt(zmq.HEARTBEAT_TIMEOUT, 3000)
+                sock.setsockopt(zmq.CONNECT_TIMEOUT, 1000)
+            self.pub.connect(f"tcp://{host}:{port}")
+            self.sub.connect(f"tcp://{host}:{int(port) + 1}")
+        else:
+            os.makedirs(os.path.join(ipc_dir, "command"), mode=0o700, exist_ok=True)
+            for d in (ipc_dir, os.path.join(ipc_dir, "command")):
+                check_private_dir(d)
+            self.pub.bind(command_address(ipc_dir, process_id))
+            for peer in hear:
+                self.sub.connect(command_address(ipc_dir, peer))
 
     # --- wire format (docs/protocol.md, one message = one frame) ---------------------------------
     def frame(self, target, command_type, payload):
@@ -298,6 +311,25 @@ class Strategy:
         return 1 if self.crashed else 0
 
 
+def proxy_settings(parser):
+    """MISSIONCTL_PROXY with this process's secret certificate and the proxy's public one, or None."""
+    address = os.environ.get("MISSIONCTL_PROXY")
+    if not address:
+        return None
+    cert, proxy_cert = os.environ.get("MISSIONCTL_CERT"), os.environ.get("MISSIONCTL_PROXY_CERT")
+    if not cert or not proxy_cert:
+        parser.error("MISSIONCTL_PROXY needs MISSIONCTL_CERT (our *.key_secret) and MISSIONCTL_PROXY_CERT")
+    if os.stat(cert).st_mode & 0o077:
+        parser.error(f"secret certificate {cert} is readable by others: chmod 600 {cert}")
+    import zmq.auth
+
+    public, secret = zmq.auth.load_certificate(cert)
+    server, _ = zmq.auth.load_certificate(proxy_cert)
+    if not secret:
+        parser.error(f"{cert} holds no secret-key: give the *.key_secret file")
+    return {"address": address, "keys": (public, secret), "server_key": server}
+
+
 def main():
     parser = argparse.ArgumentParser(description="A missionctl strategy in plain pyzmq.")
     parser.add_argument("id")
@@ -312,9 +344,12 @@ def main():
     if min(args.interval_ms, args.step_ms) < 0 or args.heartbeat_ms <= 0:
         parser.error("intervals are non-negative (heartbeat positive) integers of ms")
     ipc_dir = os.environ.get("MISSIONCTL_IPC_DIR") or "/tmp/missionctl"
+    proxy = proxy_settings(parser)
 
     async def run():
-        strategy = Strategy(args.id, ipc_dir, hear, args.interval_ms / 1000, args.step_ms / 1000, args.heartbeat_ms / 1000)
+        strategy = Strategy(
+            args.id, ipc_dir, hear, args.interval_ms / 1000, args.step_ms / 1000, args.heartbeat_ms / 1000, proxy
+        )
         return await strategy.run()
 
     sys.exit(asyncio.run(run()))

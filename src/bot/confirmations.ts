@@ -23,14 +23,28 @@ export interface ConfirmRequest {
  * How a question ended: confirmed (with the question's message, to be reused for the command's
  * answer), or not (cancelled by the requester or by the bot stopping, or expired).
  */
-export type ConfirmAnswer =
+export type ConfirmAnswer = (
   | { confirmed: true; messageId: number }
-  | { confirmed: false; outcome: "cancelled" | "expired"; detail?: string };
+  | { confirmed: false; outcome: "cancelled" | "expired"; detail?: string }
+) & {
+  /** Every button press on the question, refused ones included, for the audit (who pressed what). */
+  presses?: ConfirmPress[];
+};
+
+/** One press of Confirm or Cancel. */
+export interface ConfirmPress {
+  by: number;
+  button: "Confirm" | "Cancel";
+  at: number;
+  /** Why the press answered nothing (someone else's question, a copy of the buttons). */
+  refused?: string;
+}
 
 interface Pending extends ConfirmRequest {
   messageId: number;
   timer: TimerHandle;
   settle: (answer: ConfirmAnswer) => void;
+  presses: ConfirmPress[];
 }
 
 /** A button press as Telegram delivers it (the fields we use). */
@@ -90,7 +104,7 @@ export class Confirmations {
     const messageId = ids[ids.length - 1] as number;
     return new Promise<ConfirmAnswer>((settle) => {
       const timer = this.clock.setTimeout(() => void this.#expire(id), this.ttlMs);
-      this.#pending.set(id, { ...request, messageId, timer, settle });
+      this.#pending.set(id, { ...request, messageId, timer, settle, presses: [] });
       this.options.onChange?.();
     });
   }
@@ -99,7 +113,7 @@ export class Confirmations {
   #end(id: string, pending: Pending, answer: ConfirmAnswer): void {
     this.#pending.delete(id);
     this.clock.clearTimeout(pending.timer);
-    pending.settle(answer);
+    pending.settle(pending.presses.length ? { ...answer, presses: pending.presses } : answer);
     this.options.onChange?.();
   }
 
@@ -113,12 +127,19 @@ export class Confirmations {
       await this.chat.answer(press.id, "This confirmation has expired or was already answered.");
       return true;
     }
+    const record = {
+      by: press.fromId,
+      button: action === "ok" ? "Confirm" : "Cancel",
+      at: this.clock.now(),
+    } as const;
     if (press.fromId !== pending.userId) {
+      pending.presses.push({ ...record, refused: "not the requester" });
       await this.chat.answer(press.id, "Only the person who asked can answer this.", true);
       return true;
     }
     // A copy of the buttons elsewhere (a forwarded question, another chat) answers nothing.
     if (press.chatId !== pending.chatId || press.messageId !== pending.messageId) {
+      pending.presses.push({ ...record, refused: "not on the question itself" });
       await this.chat.answer(
         press.id,
         "Answer on the question itself, in the chat where it was asked.",
@@ -128,6 +149,7 @@ export class Confirmations {
     }
     // Out of the table before the first await: a second press finds it answered.
     this.#pending.delete(id);
+    pending.presses.push(record);
     if (action === "ok") {
       await this.chat.answer(press.id, "Confirmed");
       this.#end(id, pending, { confirmed: true, messageId: pending.messageId });

@@ -15,10 +15,10 @@ import { type CallApi, RetryingTelegram } from "../telegram/client.ts";
 import { isAbortError, type RetryOptions } from "../telegram/retry.ts";
 import { type ChatApi, telegramChat } from "./chat.ts";
 import { Confirmations } from "./confirmations.ts";
-import { createPipeline } from "./pipeline/index.ts";
+import { createPipeline, type InflightMessages } from "./pipeline/index.ts";
 import { loadRegistry, type Registry } from "./registry.ts";
 import { drained } from "./stopping.ts";
-import type { CommandDefinition } from "./types.ts";
+import type { CommandDefinition, HistoryView } from "./types.ts";
 import { dedupeUpdates, incomingMessage } from "./updates.ts";
 
 export type { CallApi } from "../telegram/client.ts";
@@ -50,6 +50,10 @@ export interface CreateBotOptions {
   stopGraceMs?: number;
   /** Skip the getMe call (tests, demo). */
   botInfo?: UserFromGetMe;
+  /** The audit records for /history (createBotRuntime passes the state's). */
+  history?: HistoryView;
+  /** Where progress messages in flight are kept (createBotRuntime passes the state's). */
+  inflight?: InflightMessages;
 }
 
 /** A running bot pipeline. */
@@ -147,6 +151,8 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     chat,
     confirmations,
     editIntervalMs: options.editIntervalMs ?? 1000,
+    ...(options.history ? { history: options.history } : {}),
+    ...(options.inflight ? { inflight: options.inflight } : {}),
   });
 
   telegraf.use(dedupeUpdates());

@@ -1,7 +1,7 @@
 /** Small text helpers for chat messages. */
 
 // Chat replies and the monitor's alerts write durations by one rule; commands and views import it here.
-export { formatDuration, parseDuration } from "../duration.ts";
+export { formatClockTime, formatDuration, parseDuration } from "../duration.ts";
 
 /** Telegram's limit for one message's text. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -24,9 +24,4 @@ export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   }
   if (rest.length > 0) chunks.push(rest);
   return chunks;
-}
-
-/** An epoch time as `HH:MM UTC` (chat readers are anywhere; UTC is unambiguous). */
-export function formatClockTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(11, 16)} UTC`;
 }

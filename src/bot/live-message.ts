@@ -9,6 +9,8 @@ export interface LiveMessageOptions {
   /** Edit this message instead of sending a new one (a confirmation turning into progress). */
   messageId?: number;
   log?: Logger;
+  /** Told the id of the first message once it is sent (not called for a `messageId` given here). */
+  onFirstSent?: (messageId: number) => void;
 }
 
 /**
@@ -48,6 +50,11 @@ export class LiveMessage {
   /** The message ids in use (the first is the one that was answered at once). */
   get messageIds(): readonly number[] {
     return this.#ids;
+  }
+
+  /** True once an update could not be delivered (the message was given up). */
+  get failed(): boolean {
+    return this.#failed;
   }
 
   /** Shows `text` as soon as the throttle allows. */
@@ -92,7 +99,10 @@ export class LiveMessage {
         const id = this.#ids[i];
         if (id === undefined) {
           const [sent] = await this.chat.send(this.chatId, chunk);
-          if (sent !== undefined) this.#ids.push(sent);
+          if (sent !== undefined) {
+            this.#ids.push(sent);
+            if (this.#ids.length === 1) this.options.onFirstSent?.(sent);
+          }
         } else if (this.#shown[i] !== chunk) {
           await this.chat.edit(this.chatId, id, chunk);
         }

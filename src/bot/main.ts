@@ -1,12 +1,16 @@
 /**
  * `missionctl bot`: the Telegram bot over real ZeroMQ, hearing MISSIONCTL_PROCESSES and every
- * process that appears in MISSIONCTL_IPC_DIR/command.
+ * process that appears in MISSIONCTL_IPC_DIR/command; in proxy mode (MISSIONCTL_PROXY), every
+ * process through the proxy, MISSIONCTL_PROCESSES being those expected to join.
  */
 import { commandPreamble, noArguments } from "../cli-preamble.ts";
+import { ConfigError } from "../config.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { createTransport, isProxyMode } from "../ipc/create-transport.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
-import { ZmqTransport } from "../ipc/zmq-transport.ts";
+import type { Transport } from "../ipc/transport.ts";
 import { createProcessLogger } from "../log.ts";
+import { openState, StateError, type StateStore } from "../state/index.ts";
 import { createBotRuntime } from "./runtime.ts";
 
 export const BOT_USAGE = `Usage: missionctl bot
@@ -15,7 +19,10 @@ Runs the Telegram bot (long polling). Configuration comes from the environment a
 TELEGRAM_BOT_TOKEN (required), TELEGRAM_API_ROOT, MISSIONCTL_ID, MISSIONCTL_IPC_DIR,
 MISSIONCTL_PROCESSES, MISSIONCTL_OPERATORS, MISSIONCTL_VIEWERS, MISSIONCTL_ALERT_CHATS,
 MISSIONCTL_REPLY_TIMEOUT_MS, MISSIONCTL_HEARTBEAT_GRACE, MISSIONCTL_ALERT_REPEAT_MS,
-MISSIONCTL_MAX_PROCESSES, LOG_LEVEL (see .env.example). Stops cleanly on SIGINT / SIGTERM.`;
+MISSIONCTL_MAX_PROCESSES, MISSIONCTL_PROXY, MISSIONCTL_CERT, MISSIONCTL_PROXY_CERT,
+MISSIONCTL_LINK_HEARTBEAT_MS, MISSIONCTL_LINK_TIMEOUT_MS, MISSIONCTL_CONNECT_TIMEOUT_MS, LOG_LEVEL
+(see .env.example). Stops cleanly on SIGINT / SIGTERM.
+Its state (MISSIONCTL_STATE, MISSIONCTL_FORGET_AFTER_MS; docs/state.md) survives a restart.`;
 
 /**
  * Runs the bot until SIGINT/SIGTERM (exit code 0) or a fatal Bot API error such as a bad token (1).
@@ -45,17 +52,34 @@ export async function runBotCommand(args: string[]): Promise<number> {
   };
   process.once("SIGINT", signalled);
   process.once("SIGTERM", signalled);
-  const ipc = new IpcCommandSystem({
-    id,
-    transport: new ZmqTransport({ id, ipcDir: config.MISSIONCTL_IPC_DIR, logger }),
-    logger,
-  });
+  let transport: Transport;
+  try {
+    transport = createTransport(config, id, logger);
+  } catch (err) {
+    // A certificate that cannot be used: one line, exit 2, like any bad configuration value.
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`missionctl bot: ${err.message}`);
+    return 2;
+  }
+  let state: StateStore;
+  try {
+    state = openState(config.MISSIONCTL_STATE);
+  } catch (err) {
+    // Not ours, damaged or newer: one line, exit 2, and nothing bound or sent.
+    if (!(err instanceof StateError)) throw err;
+    console.error(`missionctl bot: ${err.message}`);
+    return 2;
+  }
+  const ipc = new IpcCommandSystem({ id, transport, logger });
   await ipc.start();
-  for (const spec of config.MISSIONCTL_PROCESSES) ipc.connectToProcess(spec);
-  const stopWatching = watchCommandDir(config.MISSIONCTL_IPC_DIR, (peer) => ipc.connectToProcess(peer), {
-    exclude: [id],
-  });
-  const runtime = await createBotRuntime({ config, ipc, logger });
+  // Through the proxy every process is heard already, and IPC_DIR holds nobody's socket; the
+  // configured ids stay the processes expected (the monitor alerts those that never join).
+  const proxied = isProxyMode(config);
+  if (!proxied) for (const spec of config.MISSIONCTL_PROCESSES) ipc.connectToProcess(spec);
+  const stopWatching = proxied
+    ? () => {}
+    : watchCommandDir(config.MISSIONCTL_IPC_DIR, (peer) => ipc.connectToProcess(peer), { exclude: [id] });
+  const runtime = await createBotRuntime({ config, ipc, logger, state });
   await runtime.start();
 
   return new Promise<number>((resolve) => {
@@ -69,6 +93,7 @@ export async function runBotCommand(args: string[]): Promise<number> {
       stopWatching();
       await runtime.stop().catch((err) => log.error({ err }, "bot did not stop cleanly"));
       await ipc.stop({ lingerMs: 200 }).catch(() => {});
+      state.close();
       resolve(code);
     };
     onSignal = (signal) => void shutdown(signal, 0);
@@ -81,7 +106,7 @@ export async function runBotCommand(args: string[]): Promise<number> {
         }
       })
       .then(
-        () => log.info({ id, heard: ipc.heardProcesses() }, "bot started"),
+        () => log.info({ id, heard: ipc.heardProcesses(), proxy: config.MISSIONCTL_PROXY }, "bot started"),
         (err) => {
           // A stop during start-up abandons getMe and deleteWebhook: that is no failure.
           if (stopping) return;

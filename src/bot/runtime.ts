@@ -11,11 +11,15 @@ import { parsePeerSpec } from "../ipc/transport.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { type AlertNotifier, createAlertNotifier, createMonitor } from "../monitor/index.ts";
 import type { MonitorApi } from "../monitor/types.ts";
+import type { StateStore } from "../state/open.ts";
 import { isAbortError } from "../telegram/retry.ts";
 import { attachAuditLog } from "./audit.ts";
+import { attachAuditStore } from "./audit-store.ts";
 import { type BotHandle, type CreateBotOptions, createBot } from "./create-bot.ts";
+import { finishInterrupted, inflightMessages } from "./inflight.ts";
 
-export interface BotRuntimeOptions extends Omit<CreateBotOptions, "monitor" | "bus" | "logger" | "clock"> {
+export interface BotRuntimeOptions
+  extends Omit<CreateBotOptions, "monitor" | "bus" | "logger" | "clock" | "history" | "inflight"> {
   config: Config;
   ipc: IpcCommandSystem;
   bus?: LifecycleBus;
@@ -24,8 +28,17 @@ export interface BotRuntimeOptions extends Omit<CreateBotOptions, "monitor" | "b
   /** Use this monitor instead of creating one (it is then neither started nor stopped here). */
   monitor?: MonitorApi;
   /** Monitor timing overrides (tests); defaults come from the config. */
-  monitorOptions?: { settleMs?: number; startGraceMs?: number };
+  monitorOptions?: { settleMs?: number; startGraceMs?: number; restoreGraceMs?: number };
+  /**
+   * The state database (docs/state.md; the caller opens and closes it): processes, incidents,
+   * mutes, the alert outbox, the audit and progress messages survive a restart. Without it,
+   * everything is in memory, as before.
+   */
+  state?: StateStore;
 }
+
+/** How long a process of the last run may take to show up again before it is alerted. */
+const RESTORE_GRACE_MS = 5000;
 
 export interface BotRuntime {
   bot: BotHandle;
@@ -51,7 +64,9 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const bus = options.bus ?? new LifecycleBus(logger);
-  const { config, ipc } = options;
+  const { config, ipc, state } = options;
+  const restoreGraceMs = options.monitorOptions?.restoreGraceMs ?? RESTORE_GRACE_MS;
+  const peers = config.MISSIONCTL_PROCESSES.map((spec) => parsePeerSpec(spec));
   const owned = options.monitor
     ? undefined
     : createMonitor({
@@ -63,7 +78,18 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
         alertRepeatMs: config.MISSIONCTL_ALERT_REPEAT_MS,
         maxProcesses: config.MISSIONCTL_MAX_PROCESSES,
         // Configured processes are known from the start, and alerted if they never come.
-        expected: config.MISSIONCTL_PROCESSES.map((spec) => parsePeerSpec(spec).id),
+        expected: peers.map((p) => p.id),
+        ...(state
+          ? {
+              state,
+              restoreGraceMs,
+              forgetAfterMs: config.MISSIONCTL_FORGET_AFTER_MS,
+              addressOf: (id: string) => {
+                const peer = peers.find((p) => p.id === id);
+                return peer?.address !== undefined ? `${id}=${peer.address}` : undefined;
+              },
+            }
+          : {}),
         ...(options.monitorOptions?.settleMs !== undefined
           ? { settleMs: options.monitorOptions.settleMs }
           : {}),
@@ -72,10 +98,24 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
           : {}),
       });
   const monitor: MonitorApi = options.monitor ?? (owned as MonitorApi);
-  const bot = await createBot({ ...options, monitor, bus, logger, clock });
-  const detachAudit = attachAuditLog(bus, logger);
-  let notifier: AlertNotifier | undefined;
   const log = logger.child({ module: "bot" });
+  const bot = await createBot({
+    ...options,
+    monitor,
+    bus,
+    logger,
+    clock,
+    ...(state
+      ? {
+          history: { kept: true, recent: (target, n) => state.audit.recent(target, n) },
+          inflight: inflightMessages(state.audit, clock, log),
+        }
+      : {}),
+  });
+  const detachAudit = attachAuditLog(bus, logger);
+  const detachStore = state ? attachAuditStore(bus, state.audit, clock, logger) : () => {};
+  let notifier: AlertNotifier | undefined;
+  let resumeTimer: ReturnType<Clock["setTimeout"]> | undefined;
 
   return {
     bot,
@@ -85,7 +125,7 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
       return notifier;
     },
     start: async () => {
-      owned?.start();
+      // The notifier first: restoring the monitor's state may publish (a process back since).
       notifier = createAlertNotifier({
         bus,
         chats: [...config.MISSIONCTL_ALERT_CHATS],
@@ -98,7 +138,23 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
           ),
         logger,
         clock,
+        ...(state ? { outbox: state.outbox } : {}),
       });
+      // Those of the last run only (read now, before any command of this one).
+      const rows = state?.audit.liveMessages() ?? [];
+      owned?.start();
+      // An /exit in flight when the bot went down: the processes it stopped meanwhile are no alert.
+      const stopping = rows.flatMap((r) => r.stopping);
+      if (stopping.length > 0) monitor.expectExit(stopping);
+      if (state) {
+        // Once the monitor knows who is back, unfinished progress messages say what became of them.
+        resumeTimer = clock.setTimeout(() => {
+          resumeTimer = undefined;
+          void finishInterrupted({ rows, audit: state.audit, chat: bot.chat, monitor, clock, log }).catch(
+            (err) => log.warn({ err }, "could not finish the last run's progress messages"),
+          );
+        }, restoreGraceMs + 500);
+      }
       // The menu is a convenience: it is set in the background, and failing to set it must not stop
       // the bot (a slow Bot API would otherwise delay the start by the whole retry window).
       void bot.publishCommands().catch((err) => {
@@ -109,9 +165,12 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
     stop: async () => {
       // bot.stop() is bounded; the notifier then drops (and logs) what an outage kept queued.
       await bot.stop();
+      if (resumeTimer) clock.clearTimeout(resumeTimer);
+      resumeTimer = undefined;
       notifier?.stop();
       owned?.stop();
       detachAudit();
+      detachStore();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Clock } from "../clock.ts";
 import type { ReplyEvent } from "../ipc/request.ts";
 import type { Logger } from "../log.ts";
 import type { Incident, Mute, ProcessView } from "../monitor/types.ts";
+import type { AuditRow } from "../state/audit.ts";
 
 /** Viewers may run read-only commands; operators may run everything. */
 export type Role = "viewer" | "operator";
@@ -73,6 +74,17 @@ export interface MuteOps {
   remove(target: string): number;
 }
 
+/** One chat command as the audit kept it (`/history`). */
+export type HistoryEntry = AuditRow;
+
+/** The audit of chat commands, read-only. */
+export interface HistoryView {
+  /** False when the bot runs without a state database: nothing is kept, `recent` is empty. */
+  readonly kept: boolean;
+  /** The last `n` commands (those touching `target` when given: an id, `*`, `prefix*`), oldest first. */
+  recent(target: string | undefined, n: number): readonly HistoryEntry[];
+}
+
 /** Targets as the IPC sees them now. */
 export interface TargetsView {
   /** Unicast ids as given, `*` / `prefix*` expanded over the processes known now, sorted. */
@@ -101,7 +113,11 @@ export interface CommandContext {
   /** Every loaded command in /help order. */
   readonly commands: readonly CommandDefinition[];
   readonly targets: TargetsView;
+  /** Where the processes meet, for people: one machine (ipc) or several hosts (the proxy, its link). */
+  readonly layout: string;
   readonly monitor: MonitorView;
+  /** The audit of past chat commands (/history). */
+  readonly history: HistoryView;
   readonly mutes: MuteOps;
   /** Sends a message to the chat (split at 4096 characters). */
   reply(text: string): Promise<void>;

@@ -8,12 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createBotRuntime } from "../bot/runtime.ts";
 import { commandPreamble, noArguments } from "../cli-preamble.ts";
-import type { Config } from "../config.ts";
+import { type Config, ConfigError } from "../config.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { createTransport } from "../ipc/create-transport.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
-import { ZmqTransport } from "../ipc/zmq-transport.ts";
+import type { Transport } from "../ipc/transport.ts";
 import { createLogger } from "../log.ts";
 import { prettyStream } from "../pretty-log.ts";
+import { openState } from "../state/index.ts";
 import { spawnDemoStrategies, stopDemoStrategies } from "./strategies.ts";
 import { TerminalChat } from "./terminal-chat.ts";
 
@@ -24,7 +26,8 @@ private directory), the bot's whole pipeline, and a terminal chat in place of Te
 local operator (user id 1). Type chat commands such as /status, /ping *, /exit mm1; answer
 confirmations by typing the button's word (confirm / cancel). Alerts are printed as they come:
 kill -9 a strategy from another shell to see one. Ctrl-C (or "quit") stops everything.
-Logs go to stderr, readable; LOG_LEVEL=debug shows more.`;
+Logs go to stderr, readable; LOG_LEVEL=debug shows more. With MISSIONCTL_PROXY set (and
+MISSIONCTL_CERT, MISSIONCTL_PROXY_CERT), the bot and both strategies talk through that proxy instead.`;
 
 const DEMO_USER = 1;
 const STRATEGIES = ["mm1", "mm2"];
@@ -54,6 +57,19 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   const level = verbose ? config.LOG_LEVEL : "warn";
   const logger = createLogger({ level, name: "demo" }, prettyStream(process.stderr));
   const out = process.stdout;
+  // Only when asked for (MISSIONCTL_PROXY): the bot and the strategies, which inherit the
+  // environment, then meet through the proxy; the private directory holds no socket.
+  const proxy = config.MISSIONCTL_PROXY;
+  let transport: Transport;
+  try {
+    // Before any child starts: a certificate that cannot be used stops the demo with one line.
+    transport = createTransport(config, config.MISSIONCTL_ID, logger);
+  } catch (err) {
+    rmSync(ipcDir, { recursive: true, force: true });
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`missionctl demo: ${err.message}`);
+    return 2;
+  }
 
   const strategies = spawnDemoStrategies(ipcDir, STRATEGIES, {
     intervalMs: 20_000,
@@ -68,22 +84,21 @@ export async function runDemoCommand(args: string[]): Promise<number> {
       if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGTERM");
     rmSync(ipcDir, { recursive: true, force: true });
   });
-  const ipc = new IpcCommandSystem({
-    id: config.MISSIONCTL_ID,
-    transport: new ZmqTransport({ id: config.MISSIONCTL_ID, ipcDir, logger }),
-    logger,
-  });
+  const ipc = new IpcCommandSystem({ id: config.MISSIONCTL_ID, transport, logger });
   await ipc.start();
-  for (const id of STRATEGIES) ipc.connectToProcess(id);
-  const stopWatching = watchCommandDir(ipcDir, (id) => ipc.connectToProcess(id), {
-    exclude: [config.MISSIONCTL_ID],
-  });
+  if (!proxy) for (const id of STRATEGIES) ipc.connectToProcess(id);
+  const stopWatching = proxy
+    ? () => {}
+    : watchCommandDir(ipcDir, (id) => ipc.connectToProcess(id), { exclude: [config.MISSIONCTL_ID] });
   // The terminal is the bot's Telegram: its Bot API calls print here, typed lines become updates.
   const chat = new TerminalChat({ userId: DEMO_USER, output: out });
+  // The demo's state lives and dies with its private directory.
+  const state = openState(join(ipcDir, "state.db"));
   const runtime = await createBotRuntime({
     config,
     ipc,
     logger,
+    state,
     telegram: { callApi: chat.callApi },
     botInfo: chat.botInfo,
   });
@@ -95,8 +110,9 @@ export async function runDemoCommand(args: string[]): Promise<number> {
 
   out.write(
     banner(
-      ipcDir,
+      proxy ? `through the proxy ${proxy}` : `over ZeroMQ ipc in ${ipcDir}`,
       strategies.map((s) => `${s.id} (pid ${s.child.pid})`),
+      proxy ? "" : `MISSIONCTL_IPC_DIR=${ipcDir} `,
     ),
   );
   for (const s of strategies) {
@@ -112,6 +128,7 @@ export async function runDemoCommand(args: string[]): Promise<number> {
       chat.close();
       stopWatching();
       await runtime.stop().catch((err) => logger.error({ err }, "bot did not stop cleanly"));
+      state.close();
       await stopDemoStrategies(strategies);
       await ipc.stop({ lingerMs: 100 }).catch(() => {});
       rmSync(ipcDir, { recursive: true, force: true });
@@ -126,15 +143,15 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   });
 }
 
-function banner(ipcDir: string, processes: string[]): string {
+function banner(where: string, processes: string[], sendEnv: string): string {
   return `
 missionctl demo — the bot's whole pipeline, with this terminal in place of Telegram.
-Strategies ${processes.join(", ")} run as child processes over ZeroMQ ipc in ${ipcDir}
+Strategies ${processes.join(", ")} run as child processes ${where}
 (each sleeps 20 s between 1.5 s steps; a command wakes it at once). You are operator ${DEMO_USER}.
 
 Type:  /status    /ping *    /exit mm1    /exit * --now  (asks you to confirm)    /help
 From another shell:  kill -9 <pid>  (an alert appears here)
-                     MISSIONCTL_IPC_DIR=${ipcDir} npx missionctl send mm2 status
+                     ${sendEnv}npx missionctl send mm2 status
 Ctrl-C or "quit" stops everything.
 
 `;

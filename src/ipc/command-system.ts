@@ -3,6 +3,7 @@ import { type Clock, systemClock } from "../clock.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { assertPlainAddress } from "./address.ts";
 import { DEFAULT_MAX_FRAME_BYTES, type IpcCommand, readReply } from "./codec.ts";
+import type { CommandSystemEvents, CommandSystemOptions } from "./command-system-options.ts";
 import { DropCounter } from "./drop-counter.ts";
 import { IpcError } from "./errors.ts";
 import { acceptFrame, Outbox } from "./frames.ts";
@@ -13,33 +14,8 @@ import { PendingRequest, type RequestOptions, type RequestResult } from "./reque
 import { SeenCache } from "./seen-cache.ts";
 import { type PeerSpec, parsePeerSpec, type Transport } from "./transport.ts";
 
+export type { CommandSystemEvents, CommandSystemOptions } from "./command-system-options.ts";
 export type { CommandHandler, HandlerContext, HandlerResult } from "./handlers.ts";
-
-export interface CommandSystemEvents {
-  /**
-   * Every valid incoming command that is not a reply: commands and events (heartbeat, stopped, crash).
-   * `peer` is the process whose socket it came from (always the command's sender_id when known).
-   */
-  message: [command: IpcCommand, peer: string | undefined];
-  /** A process joined or left this process's publisher (XPUB presence). */
-  connected: [id: string];
-  disconnected: [id: string];
-  /** The link towards a heard process came up or went down (SUB socket events). */
-  link: [id: string, up: boolean];
-}
-
-export interface CommandSystemOptions {
-  /** This process's id; defaults to the transport's, and must equal it when given. */
-  id?: string;
-  transport: Transport;
-  logger?: Logger;
-  clock?: Clock;
-  maxFrameBytes?: number;
-  /** How long executed command ids are remembered (default 10 min). */
-  seenTtlMs?: number;
-  /** Defaults for every {@link IpcCommandSystem.request}. */
-  requestDefaults?: RequestOptions;
-}
 
 /**
  * The IPC command system (docs/protocol.md): publish commands at our own address, hear the processes we
@@ -61,6 +37,7 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   readonly #handlers = new Map<string, CommandHandler>();
   readonly #pending = new Map<string, PendingRequest>();
   readonly #links = new Set<string>();
+  #proxyLinkUp = false;
   readonly #heard = new Map<string, PeerSpec>();
   readonly #outbox: Outbox;
   readonly #log: Logger;
@@ -101,7 +78,19 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
         for (const p of this.#pending.values()) p.onPeer(peer, up);
         this.emit("link", peer, up);
       },
+      proxyLink: (up) => {
+        this.#proxyLinkUp = up;
+        // The one link stands for every peer's: requests waiting on a present target may go now.
+        const present = this.presence.ids();
+        for (const p of this.#pending.values()) for (const id of present) p.onPeer(id, up);
+        this.emit("proxyLink", up);
+      },
     });
+  }
+
+  /** True in proxy mode while the link to the proxy is up; undefined outside proxy mode. */
+  get proxyLinkUp(): boolean | undefined {
+    return this.transport.proxy === undefined ? undefined : this.#proxyLinkUp;
   }
 
   /** Binds the publisher. Handlers and connections may be added before or after. */
@@ -140,9 +129,10 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     return [...this.#heard.keys()].sort();
   }
 
-  /** True when `id` hears us (presence) and we hear it (link up). */
+  /** True when `id` hears us (presence) and we hear it (its link, or in proxy mode the proxy's, up). */
   isReachable(id: string): boolean {
-    return this.presence.has(id) && this.#links.has(id);
+    if (!this.presence.has(id)) return false;
+    return this.transport.proxy === undefined ? this.#links.has(id) : this.#proxyLinkUp;
   }
 
   /**
@@ -160,10 +150,12 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
         this.#clock.clearTimeout(timer);
         this.off("connected", check);
         this.off("link", check);
+        this.off("proxyLink", check);
         resolve(missing());
       };
       this.on("connected", check);
       this.on("link", check);
+      this.on("proxyLink", check);
       check();
     });
   }
@@ -255,6 +247,9 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     const command = acceptFrame(frame, peer, this.#outbox.maxFrameBytes, this.drops);
     if (!command) return;
     if (!targetMatches(command.target_id, this.id)) return;
+    // Through a proxy our SUB hears our own `*.` and `{prefix}*.` frames; over ipc a process never
+    // hears itself, and must not run its own multicast.
+    if (peer === undefined && command.sender_id === this.id && this.transport.proxy !== undefined) return;
     if (command.command_type === "reply") {
       const reply = readReply(command);
       if (reply) this.#pending.get(reply.reply_to)?.onReply(command.sender_id, reply, command);

@@ -11,7 +11,9 @@ export type IpcErrorCode =
   | "CLOSED"
   | "ADDRESS_IN_USE"
   | "UNSAFE_IPC_DIR"
-  | "INSECURE_ADDRESS";
+  | "INSECURE_ADDRESS"
+  /** Not a usable proxy address (MISSIONCTL_PROXY). */
+  | "INVALID_ADDRESS";
 
 /**
  * Typed errors of the IPC layer: a literal `code` to switch on, and the `context` that explains it.

@@ -19,6 +19,12 @@ export interface TransportHandlers {
   subscription(topic: string, subscribed: boolean): void;
   /** The socket towards peer `peerId` connected or lost its connection. */
   peerLink(peerId: string, up: boolean): void;
+  /**
+   * Only from a transport with `proxy` set: both of its sockets are admitted by the proxy (true),
+   * or one of them lost its connection (false). Every peer is heard through that link, so it
+   * stands for every per-peer link at once.
+   */
+  proxyLink?(up: boolean): void;
 }
 
 /**
@@ -29,6 +35,11 @@ export interface Transport {
   readonly id: string;
   /** Where this process publishes (its command address). */
   readonly address: string;
+  /**
+   * The proxy's address when every peer is heard through it (proxy mode): there is no per-peer
+   * link then, and frames come with no peer. Undefined for a transport with a socket per peer.
+   */
+  readonly proxy?: string;
   setHandlers(handlers: TransportHandlers): void;
   start(): Promise<void>;
   publish(frame: Buffer): Promise<void>;

@@ -1,10 +1,10 @@
-import { isUtf8 } from "node:buffer";
 import * as zmq from "zeromq";
 import { type Logger, silentLogger } from "../log.ts";
 import { assertPlainAddress } from "./address.ts";
 import { IpcError } from "./errors.ts";
 import { subscriptionPrefixes } from "./ids.ts";
 import { ensureIpcDir } from "./ipc-dir.ts";
+import { SerialSender } from "./serial-send.ts";
 import { assertIpcAddressFree, ipcPath, removeSocketFile, socketFileInode } from "./socket-file.ts";
 import { ipcAddress, type PeerSpec, type Transport, type TransportHandlers } from "./transport.ts";
 
@@ -19,23 +19,6 @@ export interface ZmqTransportOptions {
 }
 
 const noop: TransportHandlers = { frame() {}, subscription() {}, peerLink() {} };
-
-/**
- * zeromq.js sends a Buffer over 128 bytes zero-copy, and frees it by waking the main thread from the
- * I/O thread (a uv_async) after every such frame: an extra event-loop wake-up per message, measured at
- * 20-40 µs of CPU per round trip. A string is copied into ZeroMQ and freed on its own thread instead.
- * A frame that is valid UTF-8 (all of ours: topic + JSON) round-trips exactly through a string, so
- * those go as strings; anything else, and frames too large for the copy to pay, go as the Buffer.
- */
-const STRING_SEND_MAX = 16 * 1024;
-const wireForm = (frame: Buffer): Buffer | string =>
-  frame.length > 128 && frame.length <= STRING_SEND_MAX && isUtf8(frame) ? frame.toString("utf8") : frame;
-
-interface QueuedSend {
-  data: Buffer | string;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
 
 /**
  * The ZeroMQ transport: an XPUB bound at the command address (so subscriptions reveal presence),
@@ -53,10 +36,8 @@ export class ZmqTransport implements Transport {
   #handlers: TransportHandlers = noop;
   #pub: zmq.XPublisher;
   #subs = new Map<string, zmq.Subscriber>();
-  /** Sends waiting for the one in flight (zeromq.js allows one per socket), in order. */
-  #queue: QueuedSend[] = [];
-  #busy = false;
-  #drained?: () => void;
+  /** One send in flight at a time (zeromq.js allows one per socket), in order. */
+  #sender: SerialSender;
   #log: Logger;
   #closed = false;
   #hwm: number;
@@ -74,6 +55,7 @@ export class ZmqTransport implements Transport {
       sendHighWaterMark: this.#hwm,
       linger: 0,
     });
+    this.#sender = new SerialSender(() => this.#pub);
   }
 
   setHandlers(handlers: TransportHandlers): void {
@@ -108,35 +90,8 @@ export class ZmqTransport implements Transport {
 
   publish(frame: Buffer): Promise<void> {
     if (this.#closed) return Promise.reject(new IpcError("CLOSED", "transport is closed"));
-    const data = wireForm(frame);
-    // Idle socket: send now, with no promise-chain hop; busy: queue behind the send in flight.
-    if (!this.#busy) return this.#send(data);
-    return new Promise((resolve, reject) => this.#queue.push({ data, resolve, reject }));
+    return this.#sender.send(frame);
   }
-
-  #send(data: Buffer | string): Promise<void> {
-    this.#busy = true;
-    let sent: Promise<void>;
-    try {
-      sent = this.#pub.send(data);
-    } catch (err) {
-      sent = Promise.reject(err);
-    }
-    sent.then(this.#sendNext, this.#sendNext);
-    return sent;
-  }
-
-  readonly #sendNext = (): void => {
-    const next = this.#queue.shift();
-    if (next) {
-      this.#send(next.data).then(next.resolve, next.reject);
-      return;
-    }
-    this.#busy = false;
-    const drained = this.#drained;
-    this.#drained = undefined;
-    drained?.();
-  };
 
   connect(peer: PeerSpec): void {
     if (this.#closed || this.#subs.has(peer.id)) return;
@@ -189,7 +144,7 @@ export class ZmqTransport implements Transport {
   async close(options: { lingerMs?: number } = {}): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#busy) await new Promise<void>((resolve) => (this.#drained = resolve));
+    await this.#sender.drained();
     for (const id of [...this.#subs.keys()]) this.disconnect(id);
     const linger = options.lingerMs ?? 0;
     if (linger > 0) {

@@ -23,6 +23,12 @@ export interface Outgoing {
   urgency: Urgency;
   /** Arrival order, across chats. */
   seq: number;
+  /** Its row in the alert outbox, when the state is on. */
+  rowId?: number;
+  /** Attempts so far (kept across restarts by the outbox). */
+  attempts?: number;
+  /** The send id of an earlier attempt that may have been delivered: this one says it may repeat. */
+  maybeSentAs?: string;
 }
 
 /**

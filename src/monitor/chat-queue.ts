@@ -1,9 +1,10 @@
 import { backoffDelay } from "../backoff.ts";
 import type { Clock, TimerHandle } from "../clock.ts";
-import { MissionctlError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { classifyTelegramError } from "../telegram/retry.ts";
+import { attemptSend, mayHaveBeenSent } from "./attempt.ts";
 import { composeBatch, insertBySeq, type Outgoing, type Urgency } from "./batch.ts";
+import { type OutboxHooks, repeatNote, rowIds } from "./outbox.ts";
 
 export type { Outgoing } from "./batch.ts";
 
@@ -29,18 +30,12 @@ export interface ChatQueueOptions {
   /** Minimum gap between two messages, and the wait that gathers non-urgent lines (0: none). */
   groupWindowMs: number;
   onIdle: () => void;
+  /** The alert outbox (docs/state.md), told of every attempt and of how it ended; lines carry its row ids. */
+  outbox?: OutboxHooks;
 }
 
 /** While messages keep carrying several lines, the gap before non-urgent ones doubles up to this many windows. */
 const MAX_SPACING_WINDOWS = 16;
-
-/** The error a hung attempt is failed with: no HTTP status, so it is retried like a network error. */
-class SendTimeoutError extends MissionctlError<"ETIMEDOUT"> {
-  override name = "SendTimeoutError";
-  constructor(timeoutMs: number) {
-    super("ETIMEDOUT", `send did not settle within ${timeoutMs} ms`, { timeoutMs });
-  }
-}
 
 /**
  * The outbound queue of one chat. The most urgent lines leave first (crashed / disconnected, then
@@ -111,7 +106,12 @@ export class ChatQueue {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    if (this.length > 0) {
+    if (this.length > 0 && this.#o.outbox) {
+      this.#o.log.info(
+        { chatId: this.chatId, kept: this.length },
+        "notifier stopped; queued alerts stay in the outbox",
+      );
+    } else if (this.length > 0) {
       this.#o.log.warn({ chatId: this.chatId, dropped: this.length }, "notifier stopped with alerts queued");
     }
     for (const bucket of this.#pending) bucket.length = 0;
@@ -150,6 +150,7 @@ export class ChatQueue {
     const dropNew = incoming.urgency > least;
     const victim = dropNew ? incoming : (this.#pending[least]?.shift() as Outgoing);
     if (!dropNew) this.#forget(victim);
+    this.#o.outbox?.done(rowIds([victim]));
     this.dropped++;
     this.#o.log.error(
       { chatId: this.chatId, maxQueue: this.#o.maxQueue, dropped: victim.text, droppedTotal: this.dropped },
@@ -207,10 +208,26 @@ export class ChatQueue {
 
   /** One attempt at one message for `batch`; returns whether it is to be retried (after #notBefore). */
   async #deliver(batch: readonly Outgoing[], urgency: Urgency): Promise<boolean> {
-    const text = composeBatch(batch);
     const head = batch[0] as Outgoing;
+    const repeated = batch.find((i) => i.maybeSentAs !== undefined)?.maybeSentAs;
+    const text = composeBatch(batch) + (repeated ? `\n${repeatNote(repeated)}` : "");
+    const ids = rowIds(batch);
+    head.attempts = (head.attempts ?? 0) + 1;
+    // Persisted before the request leaves: a crash during it makes the next start say "may repeat".
+    const sendId = `${head.rowId ?? head.seq}.${head.attempts}`;
+    if (ids.length) this.#o.outbox?.attempt(ids, sendId);
     try {
-      await this.#attempt(text, urgency === 3);
+      await attemptSend(
+        { send: this.#o.send, clock: this.#o.clock, timeoutMs: this.#o.sendTimeoutMs },
+        this.chatId,
+        text,
+        urgency === 3,
+        (abort) => {
+          this.#attemptAbort = abort;
+        },
+      );
+      // Delivered, even if the queue stopped meanwhile: the outbox must not send it again.
+      if (ids.length) this.#o.outbox?.done(ids);
       if (this.#stopped) return false;
       this.#lastSentAt = this.#o.clock.now();
       const window = this.#o.groupWindowMs;
@@ -228,12 +245,18 @@ export class ChatQueue {
       if (this.#stopped) return false;
       const decision = classifyTelegramError(err);
       if (!decision.retry) {
+        if (ids.length) this.#o.outbox?.done(ids);
         this.dropped += batch.length;
         this.#failures = 0;
         this.#o.log.error({ chatId: this.chatId, err, text }, "alert refused by the Bot API; dropped");
         return false;
       }
       this.#failures++;
+      if (this.#o.outbox && ids.length) {
+        const maybeSent = mayHaveBeenSent(err);
+        if (maybeSent) for (const item of batch) item.maybeSentAs = sendId;
+        this.#o.outbox.failed(ids, maybeSent);
+      }
       const backoff = { baseMs: this.#o.baseDelayMs, maxMs: this.#o.maxDelayMs };
       const delayMs = decision.afterMs ?? backoffDelay(this.#failures, backoff);
       this.#notBefore = this.#o.clock.now() + delayMs;
@@ -243,39 +266,6 @@ export class ChatQueue {
       );
       return true;
     }
-  }
-
-  #attempt(text: string, silent: boolean): Promise<unknown> {
-    const abort = new AbortController();
-    this.#attemptAbort = abort;
-    return new Promise((resolve, reject) => {
-      const timer = this.#o.clock.setTimeout(() => {
-        abort.abort();
-        reject(new SendTimeoutError(this.#o.sendTimeoutMs));
-      }, this.#o.sendTimeoutMs);
-      const done = () => {
-        this.#o.clock.clearTimeout(timer);
-        if (this.#attemptAbort === abort) this.#attemptAbort = undefined;
-      };
-      Promise.resolve()
-        .then(() =>
-          this.#o.send(
-            this.chatId,
-            text,
-            silent ? { silent: true, signal: abort.signal } : { signal: abort.signal },
-          ),
-        )
-        .then(
-          (value) => {
-            done();
-            resolve(value);
-          },
-          (err: unknown) => {
-            done();
-            reject(err);
-          },
-        );
-    });
   }
 
   /** Ends early when a line more urgent than `urgency` arrives (the wait is then recomputed). */

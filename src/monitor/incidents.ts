@@ -19,11 +19,19 @@ export interface IncidentBookOptions {
   alertRepeatMs: number;
   flapWindowMs: number;
   flapThreshold?: number;
+  /** Told of every change of an open incident (undefined: it ended), for the state database. */
+  onChange?: (id: string, incident: PersistedIncident | undefined) => void;
+  /** Runs its timers' work in one transaction with what they publish (the alert outbox). */
+  atomic?: (fn: () => void) => void;
 }
 
-interface OpenIncident extends Incident {
+/** An open incident as the state keeps it: enough to go on after a restart, repeats included. */
+export interface PersistedIncident extends Incident {
   text: string;
+  lastAlertAt?: number;
 }
+
+type OpenIncident = PersistedIncident;
 
 interface Flap {
   since: number;
@@ -93,6 +101,7 @@ export class IncidentBook implements LivenessSink {
       e.flap.count += replacing ? 0 : 1;
       e.flap.lastKind = kind;
       this.#restartStable(e);
+      this.#changed(e);
       return;
     }
     if (!replacing && e.openings.length >= this.#threshold) {
@@ -106,10 +115,12 @@ export class IncidentBook implements LivenessSink {
       this.#o.log.warn({ peer: id, count: e.flap.count }, "flapping: folding further transitions");
       e.flap.announced = this.#alert(e, flappingText(id, kind, e.flap.count, this.#o.flapWindowMs), false);
       this.#armRepeat(e);
+      this.#changed(e);
       return;
     }
     this.#alert(e, incident.text, false);
     this.#armRepeat(e);
+    this.#changed(e);
   }
 
   recovered(id: string, how: string): void {
@@ -117,6 +128,7 @@ export class IncidentBook implements LivenessSink {
     const incident = e?.incident;
     if (!e || !incident) return;
     e.incident = undefined;
+    this.#changed(e);
     this.#o.log.info({ peer: id, kind: incident.kind, how, alerts: incident.alerts }, "incident resolved");
     if (e.flap) {
       this.#restartStable(e);
@@ -154,10 +166,33 @@ export class IncidentBook implements LivenessSink {
     const out: Incident[] = [];
     for (const e of this.#entries.values()) {
       if (!e.incident) continue;
-      const { text: _text, ...incident } = e.incident;
+      const { text: _text, lastAlertAt: _last, ...incident } = e.incident;
       out.push({ ...incident, ...(e.flap ? { flapping: true } : {}), muted: this.#o.mutes.isMuted(e.id) });
     }
     return out.sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Open incidents of the last run: they go on (their repeats too, on the time left) and are not
+   * announced again.
+   */
+  restore(incidents: readonly PersistedIncident[]): void {
+    const now = this.#o.clock.now();
+    for (const incident of incidents) {
+      const e = this.#entry(incident.id);
+      e.incident = { ...incident };
+      const last = incident.lastAlertAt ?? incident.since;
+      this.#armRepeat(e, Math.max(0, last + this.#o.alertRepeatMs - now));
+    }
+  }
+
+  /** Drops what is known of `id` (a process forgotten after a long absence), quietly. */
+  forget(id: string): void {
+    const e = this.#entries.get(id);
+    if (!e) return;
+    this.#clearRepeat(e);
+    if (e.flap) this.#o.clock.clearTimeout(e.flap.stableTimer);
+    this.#entries.delete(id);
   }
 
   clear(): void {
@@ -184,14 +219,30 @@ export class IncidentBook implements LivenessSink {
       this.#o.log.info({ peer: e.id, kind, repeat }, "alert suppressed (muted)");
       return false;
     }
-    if (e.incident) e.incident.alerts++;
+    if (e.incident) {
+      e.incident.alerts++;
+      e.incident.lastAlertAt = this.#o.clock.now();
+    }
     this.#o.bus.emit("alert", { processId: e.id, kind, text, repeat });
+    this.#changed(e);
     return true;
   }
 
-  #armRepeat(e: Entry): void {
+  #changed(e: Entry): void {
+    this.#o.onChange?.(
+      e.id,
+      e.incident ? { ...e.incident, ...(e.flap ? { flapping: true } : {}) } : undefined,
+    );
+  }
+
+  #atomic(fn: () => void): void {
+    if (this.#o.atomic) this.#o.atomic(fn);
+    else fn();
+  }
+
+  #armRepeat(e: Entry, afterMs = this.#o.alertRepeatMs): void {
     this.#clearRepeat(e);
-    e.repeatTimer = this.#o.clock.setTimeout(() => this.#repeat(e), this.#o.alertRepeatMs);
+    e.repeatTimer = this.#o.clock.setTimeout(() => this.#atomic(() => this.#repeat(e)), afterMs);
   }
 
   #clearRepeat(e: Entry): void {
@@ -215,7 +266,7 @@ export class IncidentBook implements LivenessSink {
   }
 
   #stableTimer(e: Entry): TimerHandle {
-    return this.#o.clock.setTimeout(() => this.#stable(e), this.#o.flapWindowMs);
+    return this.#o.clock.setTimeout(() => this.#atomic(() => this.#stable(e)), this.#o.flapWindowMs);
   }
 
   #restartStable(e: Entry): void {

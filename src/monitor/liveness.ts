@@ -2,7 +2,7 @@ import type { Clock, TimerHandle } from "../clock.ts";
 import { DEFAULTS } from "../config.ts";
 import { formatDuration } from "../duration.ts";
 import type { Logger } from "../log.ts";
-import { isConnected as connected, type ProcessRecord, ProcessTable } from "./records.ts";
+import { isConnected as connected, markSeen, type ProcessRecord, ProcessTable } from "./records.ts";
 import { infoText } from "./texts.ts";
 import type { IncidentKind, LivenessState, ProcessView } from "./types.ts";
 
@@ -103,7 +103,7 @@ export class LivenessTracker {
       if (!rec) return;
       this.#o.log.info({ peer: id, pid }, "learned process from its heartbeat");
     }
-    rec.neverSeen = false;
+    markSeen(rec);
     // A heartbeat travelled on our SUB link, so it is up unless an event said otherwise since.
     if (rec.link === undefined) rec.link = true;
     if (rec.state === "stopped" || rec.state === "down") {
@@ -142,7 +142,7 @@ export class LivenessTracker {
   stopped(id: string, payload: Record<string, unknown>): void {
     const rec = this.#records.get(id) ?? this.#records.add(id, "unknown");
     if (!rec) return;
-    rec.neverSeen = false;
+    markSeen(rec);
     if (rec.state === "stopped") return;
     if (rec.state === "down" && rec.downKind === "crashed") return;
     const wasIncident = rec.state === "silent" || rec.state === "down";
@@ -161,7 +161,7 @@ export class LivenessTracker {
   crash(id: string, payload: Record<string, unknown>): void {
     const rec = this.#records.get(id) ?? this.#records.add(id, "unknown");
     if (!rec) return;
-    rec.neverSeen = false;
+    markSeen(rec);
     if (rec.state === "down" && rec.downKind === "crashed") return;
     this.#enterEnd(rec, "down");
     rec.downKind = "crashed";
@@ -199,9 +199,19 @@ export class LivenessTracker {
     for (const id of ids) this.#expected.set(id, until);
   }
 
+  /** Whether an exit asked of `id` is still awaited (its disconnect will be planned). */
+  exitExpected(id: string): boolean {
+    return (this.#expected.get(id) ?? 0) > this.#o.clock.now();
+  }
+
   /** The requested exit failed or never arrived: the next disconnect is an incident again. */
   cancelExpectedExit(ids: string[]): void {
     for (const id of ids) this.#expected.delete(id);
+  }
+
+  /** The records themselves, for the state's restore and batched writes (src/monitor/persistence.ts). */
+  get table(): ProcessTable {
+    return this.#records;
   }
 
   /** Every known process, sorted by id (without mute information). */
@@ -249,7 +259,7 @@ export class LivenessTracker {
 
   /** Presence or link came back. */
   #returned(rec: ProcessRecord, via: string): void {
-    rec.neverSeen = false;
+    markSeen(rec);
     if (rec.settleTimer) {
       this.#o.clock.clearTimeout(rec.settleTimer);
       rec.settleTimer = undefined;

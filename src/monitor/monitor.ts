@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../clock.ts";
+import { type Clock, systemClock, type TimerHandle } from "../clock.ts";
 import { DEFAULTS } from "../config.ts";
 import { type LifecycleBus, listenAll } from "../events.ts";
 import type { IpcCommand } from "../ipc/codec.ts";
@@ -6,8 +6,14 @@ import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { MonitorError } from "./errors.ts";
 import { IncidentBook } from "./incidents.ts";
-import { EXPECT_EXIT_TTL_MS, LivenessTracker } from "./liveness.ts";
+import { EXPECT_EXIT_TTL_MS, type LivenessSink, LivenessTracker } from "./liveness.ts";
 import { MuteTable } from "./mutes.ts";
+import { ProxyLoss } from "./proxy-loss.ts";
+
+/** How long a bot started in proxy mode gives its first connection before the proxy counts as lost. */
+const PROXY_START_GRACE_MS = 5000;
+
+import { MonitorPersistence, type MonitorState } from "./persistence.ts";
 import type { Incident, MonitorApi, Mute, ProcessView } from "./types.ts";
 
 /** The monitor as the bot holds it: the query/mute API plus its lifecycle. */
@@ -42,6 +48,17 @@ export interface MonitorOptions {
   expected?: readonly string[];
   /** How long an `expected` process may take to show up before it is alerted (default 30 s). */
   startGraceMs?: number;
+  /**
+   * The state database (docs/state.md): processes, incidents and mutes survive a restart. Without
+   * it the monitor forgets everything when it stops.
+   */
+  state?: MonitorState;
+  /** With a state: how long a process that was up before the restart may take to show up (default 5 s). */
+  restoreGraceMs?: number;
+  /** With a state: a process gone this long and not configured is forgotten (MISSIONCTL_FORGET_AFTER_MS). */
+  forgetAfterMs?: number;
+  /** With a state: the address a configured process is reached at, kept with it. */
+  addressOf?: (id: string) => string | undefined;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -91,18 +108,66 @@ export function createMonitor(options: MonitorOptions): Monitor {
 
   // The book needs the mutes and the mutes report expiry to the book: wire through a late binding.
   let book: IncidentBook | undefined;
-  const mutes = new MuteTable(clock, (m) => book?.muteExpired(m));
-  book = new IncidentBook({ bus, clock, log, mutes, alertRepeatMs, flapWindowMs });
+  let persist: MonitorPersistence | undefined;
+  const expired = (m: Mute) => {
+    persist?.unmuted(m.target);
+    book?.muteExpired(m);
+  };
+  const mutes = new MuteTable(clock, (m) => (persist ? persist.atomic(() => expired(m)) : expired(m)));
+  book = new IncidentBook({
+    bus,
+    clock,
+    log,
+    mutes,
+    alertRepeatMs,
+    flapWindowMs,
+    ...(options.state
+      ? {
+          onChange: (id, incident) => persist?.incidentChanged(id, incident),
+          atomic: (fn) => (persist ? persist.atomic(fn) : fn()),
+        }
+      : {}),
+  });
   const incidents = book;
+  // With a state, every report of the tracker runs in one transaction with what it publishes.
+  const sink = { current: incidents as LivenessSink };
+  // Losing the proxy (several hosts) is one incident: this sink holds the processes' own while the
+  // link is down, in front of whatever the tracker reports to.
+  const proxyLoss = new ProxyLoss({
+    clock,
+    log,
+    connected: () => ipc.presence.ids(),
+    sink: {
+      incident: (id, kind, detail) => sink.current.incident(id, kind, detail),
+      recovered: (id, how) => sink.current.recovered(id, how),
+      info: (id, text) => sink.current.info(id, text),
+    },
+  });
   const tracker = new LivenessTracker({
     clock,
     log,
-    sink: incidents,
+    sink: proxyLoss,
     heartbeatGrace,
     settleMs,
     expectExitTtlMs,
     maxProcesses,
   });
+
+  const newPersistence = (state: MonitorState) =>
+    new MonitorPersistence({
+      state,
+      clock,
+      log,
+      table: tracker.table,
+      book: incidents,
+      mutes,
+      inner: incidents,
+      configured: new Set(expected),
+      ...(options.addressOf ? { addressOf: options.addressOf } : {}),
+      exitExpected: (id) => tracker.exitExpected(id),
+      ...(options.restoreGraceMs !== undefined ? { restoreGraceMs: options.restoreGraceMs } : {}),
+      ...(options.forgetAfterMs !== undefined ? { forgetAfterMs: options.forgetAfterMs } : {}),
+    });
 
   const onMessage = (command: IpcCommand): void => {
     const payload = isObject(command.payload) ? command.payload : {};
@@ -110,6 +175,8 @@ export function createMonitor(options: MonitorOptions): Monitor {
     switch (command.command_type) {
       case "heartbeat":
         tracker.heartbeat(id, payload);
+        // No write per heartbeat: the record is marked, and the batch goes within a second.
+        persist?.beat(id);
         break;
       case "stopped":
         tracker.stopped(id, payload);
@@ -120,20 +187,44 @@ export function createMonitor(options: MonitorOptions): Monitor {
     }
   };
   let unlisten: (() => void) | undefined;
+  let proxyStartCheck: TimerHandle | undefined;
 
   return {
     start() {
       if (unlisten) return;
+      if (options.state) {
+        persist = newPersistence(options.state);
+        sink.current = persist.sink;
+        // Before anything is heard: a process of the last run is known, not learned anew.
+        persist.restore();
+      }
       unlisten = listenAll(ipc, {
         message: onMessage,
-        connected: (id) => tracker.presence(id, true),
+        connected: (id) => {
+          tracker.presence(id, true);
+          persist?.seen(id);
+        },
         disconnected: (id) => tracker.presence(id, false),
-        link: (id, up) => tracker.link(id, up),
+        link: (id, up) => {
+          tracker.link(id, up);
+          if (up) persist?.seen(id);
+        },
+        proxyLink: (up) => proxyLoss.link(up),
       });
+      // Started while the proxy is unreachable: once the first connect has had its time, that is
+      // the incident (a link coming up in between cancels nothing: link(false) waits for a change).
+      if (ipc.proxyLinkUp === false) {
+        proxyStartCheck = clock.setTimeout(() => {
+          if (ipc.proxyLinkUp === false) proxyLoss.link(false);
+        }, PROXY_START_GRACE_MS);
+      }
       // Configured processes first, so that one already present counts as seen rather than learned.
       tracker.configure(expected, startGraceMs);
       const present = ipc.presence.ids();
-      for (const id of present) tracker.presence(id, true);
+      for (const id of present) {
+        tracker.presence(id, true);
+        persist?.seen(id);
+      }
       log.info(
         {
           present,
@@ -151,7 +242,14 @@ export function createMonitor(options: MonitorOptions): Monitor {
     stop() {
       unlisten?.();
       unlisten = undefined;
+      // What changed in the last second is written; the rows stay for the next start.
+      persist?.stop();
+      persist = undefined;
+      sink.current = incidents;
       tracker.clear();
+      proxyLoss.clear();
+      if (proxyStartCheck !== undefined) clock.clearTimeout(proxyStartCheck);
+      proxyStartCheck = undefined;
       incidents.clear();
       mutes.clear();
       log.info("monitor stopped");
@@ -170,11 +268,13 @@ export function createMonitor(options: MonitorOptions): Monitor {
     },
     mute(target: string, durationMs: number, by?: string): Mute {
       const mute = mutes.add(target, durationMs, by);
+      persist?.atomic(() => persist?.muted(mute));
       log.info({ target, until: mute.until, by }, "muted");
       return mute;
     },
     unmute(target: string): number {
       const removed = mutes.remove(target);
+      if (removed) persist?.atomic(() => persist?.unmuted(target));
       log.info({ target, removed }, "unmuted");
       return removed;
     },

@@ -34,13 +34,23 @@ export class MuteTable {
         },
       );
     }
+    return this.restore({
+      target,
+      until: this.clock.now() + durationMs,
+      ...(by !== undefined ? { by } : {}),
+    });
+  }
+
+  /** Puts back a mute of an earlier run with its own expiry (it must still be in the future). */
+  restore(saved: Mute): Mute {
+    const { target } = saved;
     this.remove(target);
-    const mute: Mute = { target, until: this.clock.now() + durationMs, ...(by !== undefined ? { by } : {}) };
+    const mute: Mute = { ...saved };
     const timer = this.clock.setTimeout(() => {
       if (this.#mutes.get(target)?.mute !== mute) return;
       this.#mutes.delete(target);
       this.onExpire(mute);
-    }, durationMs);
+    }, saved.until - this.clock.now());
     this.#mutes.set(target, { mute, timer });
     return { ...mute };
   }

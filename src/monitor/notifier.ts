@@ -1,10 +1,12 @@
 import { type Clock, systemClock } from "../clock.ts";
 import { type LifecycleBus, listenAll } from "../events.ts";
 import { type Logger, silentLogger } from "../log.ts";
+import type { OutboxStore } from "../state/outbox.ts";
 import { TELEGRAM_BACKOFF } from "../telegram/retry.ts";
 import { type Outgoing, urgencyOf } from "./batch.ts";
 import { ChatQueue, type SendFn } from "./chat-queue.ts";
 import { MonitorError } from "./errors.ts";
+import { outboxHooks, pendingLines } from "./outbox.ts";
 
 export type { SendOptions } from "./chat-queue.ts";
 
@@ -32,10 +34,16 @@ export interface AlertNotifierOptions {
    * settle window a disconnect still reaches the Bot API within 1 s of the death.
    */
   groupWindowMs?: number;
+  /**
+   * The alert outbox of the state database (docs/state.md): every line is stored before its first
+   * attempt and deleted once Telegram accepted it; what a previous run left goes out first, in order.
+   * Without it, what is queued when the notifier stops is lost.
+   */
+  outbox?: OutboxStore;
 }
 
 export interface AlertNotifier {
-  /** Unsubscribes from the bus and drops what is still queued (logged). */
+  /** Unsubscribes from the bus and drops what is still queued (logged; with an outbox it stays there). */
   stop(): void;
   /** Messages waiting (incl. in flight) for one chat, or for all chats. */
   queueLength(chatId?: number): number;
@@ -100,11 +108,18 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
         sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
         groupWindowMs,
         onIdle,
+        ...(options.outbox ? { outbox: outboxHooks(options.outbox, log) } : {}),
       }),
   );
   if (queues.length === 0) log.warn("no alert chats configured: alerts are only logged");
 
   let seq = 0;
+  if (options.outbox) {
+    // What a previous run could not deliver goes first, in its order, before anything new.
+    const left = pendingLines(options.outbox, chats, log);
+    for (const q of queues) for (const item of left.get(q.chatId) ?? []) q.push(item);
+    seq = left.maxSeq;
+  }
   const enqueue = (kind: Outgoing["kind"], processId: string, text: string, alertKind?: string): void => {
     log.info({ kind, peer: processId, chats: queues.length }, text);
     const item: Outgoing = {
@@ -116,7 +131,31 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
       seq: ++seq,
       ...(alertKind !== undefined ? { alertKind } : {}),
     };
-    for (const q of queues) q.push({ ...item });
+    const rows = options.outbox ? store(options.outbox, queues, item) : [];
+    for (const [i, q] of queues.entries()) {
+      const rowId = rows[i];
+      q.push(rowId !== undefined ? { ...item, rowId } : { ...item });
+    }
+  };
+  /** One row per chat, in the caller's transaction when there is one (the incident's change). */
+  const store = (outbox: OutboxStore, qs: readonly ChatQueue[], item: Outgoing): number[] => {
+    try {
+      return outbox.add(
+        qs.map((q) => ({
+          chatId: q.chatId,
+          seq: item.seq,
+          kind: item.kind,
+          processId: item.processId,
+          text: item.text,
+          createdAt: item.enqueuedAt,
+          ...(item.alertKind !== undefined ? { alertKind: item.alertKind } : {}),
+        })),
+      );
+    } catch (err) {
+      // Delivered all the same, from memory; only a crash before delivery would lose it now.
+      log.error({ err, peer: item.processId }, "could not store the line in the outbox");
+      return [];
+    }
   };
   const unlisten = listenAll(bus, {
     alert: (e) => enqueue("alert", e.processId, e.text, e.kind),

@@ -28,6 +28,8 @@ export interface ProcessRecord {
   endedAt?: number;
   /** Configured, and no sign of it since the monitor started. */
   neverSeen?: boolean;
+  /** Known from the state of the last run, and no sign of it since this one started. */
+  restored?: boolean;
 }
 
 export interface ProcessTableOptions {
@@ -40,6 +42,12 @@ export interface ProcessTableOptions {
 }
 
 export const isConnected = (r: ProcessRecord): boolean => r.presence || r.link === true;
+
+/** A sign of life from the process itself: it is neither "never seen" nor only remembered any more. */
+export function markSeen(r: ProcessRecord): void {
+  r.neverSeen = false;
+  r.restored = undefined;
+}
 
 /**
  * The bounded set of process records. A peer that invents ids (or a real fleet larger than the
@@ -84,6 +92,11 @@ export class ProcessTable {
     const rec: ProcessRecord = { id, state: "unknown", presence: false, neverSeen: true };
     this.#records.set(id, rec);
     return rec;
+  }
+
+  /** Forgets one record (the caller cancels its timers first). */
+  delete(id: string): boolean {
+    return this.#records.delete(id);
   }
 
   /** A newly heard process, or undefined when the table is full. */

@@ -1,13 +1,14 @@
 import { commandPreamble, parseOptions } from "../cli-preamble.ts";
-import { DEFAULTS } from "../config.ts";
+import { type Config, ConfigError, DEFAULTS } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../ipc/codec.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
+import { createTransport, isProxyMode } from "../ipc/create-transport.ts";
 import { listProcessIds } from "../ipc/discovery.ts";
 import { isCommandType, isGroupTarget, isProcessId, isTargetId, targetMatches } from "../ipc/ids.ts";
-import { parsePeerSpec } from "../ipc/transport.ts";
-import { ZmqTransport } from "../ipc/zmq-transport.ts";
-import { createProcessLogger } from "../log.ts";
+import { parsePeerSpec, type Transport } from "../ipc/transport.ts";
+import { createProcessLogger, type Logger } from "../log.ts";
+import { joinProxy } from "./join.ts";
 import { acquireIdLock } from "./lock.ts";
 
 export const SEND_USAGE = `Usage: missionctl send <target> <command_type> [json-payload] [--timeout ms] [--as id]
@@ -26,11 +27,12 @@ as one JSON line on stdout.
 Exit codes: 0 every expected terminal reply is ok; 1 an error reply, a timeout or a target that is
 not connected (within 1.5 s); 2 bad usage or a bad configuration value. Concurrent sends with the
 same id wait for each other (a lock in MISSIONCTL_IPC_DIR/locks); a lock left by a dead process is
-taken over.
+taken over. In proxy mode (MISSIONCTL_PROXY) nothing is bound and no lock is taken; a group target
+reaches the processes present through the proxy.
 
 Environment (and .env): MISSIONCTL_IPC_DIR (default ${DEFAULTS.MISSIONCTL_IPC_DIR}), MISSIONCTL_PROCESSES (peers
-such as mm1=tcp://host:port), MISSIONCTL_REPLY_TIMEOUT_MS, LOG_LEVEL. Logs go to stderr; stdout
-carries only the JSON reply lines.`;
+such as mm1=tcp://host:port), MISSIONCTL_PROXY, MISSIONCTL_CERT, MISSIONCTL_PROXY_CERT,
+MISSIONCTL_REPLY_TIMEOUT_MS, LOG_LEVEL. Logs go to stderr; stdout carries only the JSON reply lines.`;
 
 /** A day: a one-shot command waiting longer than that for its replies is a typo. */
 export const MAX_SEND_TIMEOUT_MS = 86_400_000;
@@ -106,6 +108,23 @@ function candidates(ipcDir: string, configured: string[], target: string, self: 
 }
 
 /**
+ * Before sending: over ipc, hears the processes the target may reach and, for a group target, waits
+ * until they are reachable; through the proxy, where everyone is heard, waits for the link and the
+ * presence it brings (a unicast waits for its target in the request's own join window).
+ */
+async function join(ipc: IpcCommandSystem, config: Config, target: string, log: Logger): Promise<void> {
+  if (isProxyMode(config)) {
+    if (isGroupTarget(target) && !(await joinProxy(ipc)))
+      log.warn({ proxy: config.MISSIONCTL_PROXY }, "no link to the proxy yet");
+    return;
+  }
+  const tcpPeers = new Map(config.MISSIONCTL_PROCESSES.map((s) => [parsePeerSpec(s).id, parsePeerSpec(s)]));
+  const peers = candidates(config.MISSIONCTL_IPC_DIR, config.MISSIONCTL_PROCESSES, target, ipc.id);
+  for (const id of peers) ipc.connectToProcess(tcpPeers.get(id) ?? { id });
+  if (isGroupTarget(target)) await ipc.waitUntilReachable(peers, 1500);
+}
+
+/**
  * `missionctl send`: one command, replies as JSON lines, exit code per README.md, Command line.
  *
  * @example
@@ -116,22 +135,30 @@ export async function runSendCommand(args: string[]): Promise<number> {
   if (typeof start === "number") return start;
   const { args: parsed, config } = start;
   const ipcDir = config.MISSIONCTL_IPC_DIR;
+  const proxied = isProxyMode(config);
   // stdout carries only the reply lines; logs go to stderr.
   const log = createProcessLogger({ level: config.LOG_LEVEL }, process.stderr).child({ module: "send" });
-  const release = await acquireIdLock(ipcDir, parsed.as, {
-    onWait: (pid) => console.error(`missionctl send: waiting for "${parsed.as}" (held by pid ${pid})…`),
-  });
-  const tcpPeers = new Map(config.MISSIONCTL_PROCESSES.map((s) => [parsePeerSpec(s).id, parsePeerSpec(s)]));
-  const ipc = new IpcCommandSystem({
-    id: parsed.as,
-    transport: new ZmqTransport({ id: parsed.as, ipcDir, logger: log }),
-    logger: log,
-  });
+  let transport: Transport;
+  try {
+    transport = createTransport(config, parsed.as, log);
+  } catch (err) {
+    // A certificate that cannot be used: one line, exit 2, like any bad configuration value.
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`missionctl send: ${err.message}`);
+    return 2;
+  }
+  // The lock keeps two sends from taking over each other's ipc socket. Through the proxy nothing
+  // is bound, two senders with one id both get every reply and each keeps its own (by
+  // command_id), and a `cli` on another host could not be locked out anyway.
+  const release = proxied
+    ? () => {}
+    : await acquireIdLock(ipcDir, parsed.as, {
+        onWait: (pid) => console.error(`missionctl send: waiting for "${parsed.as}" (held by pid ${pid})…`),
+      });
+  const ipc = new IpcCommandSystem({ id: parsed.as, transport, logger: log });
   try {
     await ipc.start();
-    const peers = candidates(ipcDir, config.MISSIONCTL_PROCESSES, parsed.target, parsed.as);
-    for (const id of peers) ipc.connectToProcess(tcpPeers.get(id) ?? { id });
-    if (isGroupTarget(parsed.target)) await ipc.waitUntilReachable(peers, 1500);
+    await join(ipc, config, parsed.target, log);
     const result = await ipc.request(parsed.target, parsed.type, parsed.payload, {
       timeoutMs: parsed.timeoutMs ?? config.MISSIONCTL_REPLY_TIMEOUT_MS,
       onReply: (r) => process.stdout.write(`${JSON.stringify(r.reply)}\n`),

@@ -4,9 +4,9 @@
  * it.
  */
 import { commandPreamble, parseOptions } from "../cli-preamble.ts";
-import { DEFAULTS, loadConfig, processConfig } from "../config.ts";
+import { ConfigError, DEFAULTS, loadConfig, processConfig } from "../config.ts";
 import { UsageError } from "../errors.ts";
-import { ensureIpcDir, isProcessId, parsePeerSpec, plainAddressProblem } from "../ipc/index.ts";
+import { ensureIpcDir, isProcessId, isProxyMode, parsePeerSpec, plainAddressProblem } from "../ipc/index.ts";
 import { createProcessLogger } from "../log.ts";
 import { DEFAULT_HEAR } from "./options.ts";
 import { runStrategy } from "./run.ts";
@@ -22,7 +22,8 @@ export const STRATEGY_USAGE = `Usage: missionctl strategy <id> [--step-ms N] [--
 Runs a demo strategy process: step (simulated work), sleep, step, ... It answers ping, status,
 finish_and_exit, exit_now, pause, resume and wake at any moment, publishes a heartbeat every
 --heartbeat-ms, and \`stopped\` before a planned exit (also on SIGTERM / SIGINT; a second signal
-aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
+aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc; with MISSIONCTL_PROXY
+set it binds nothing and connects to the proxy instead, hearing every process through it.
 
   <id>              process id: letters, digits, _ and -, at most 40
   --step-ms N       simulated work per step, in ms (default ${DEFAULT_STEP_MS}, at most a year)
@@ -32,6 +33,7 @@ aborts the running step). It binds ipc://$MISSIONCTL_IPC_DIR/command/<id>.ipc.
                     (default MISSIONCTL_ID and cli: ${DEFAULT_HEAR.join(",")} unless MISSIONCTL_ID is set)
 
 Environment: MISSIONCTL_IPC_DIR (default ${DEFAULTS.MISSIONCTL_IPC_DIR}), MISSIONCTL_ID (default ${DEFAULTS.MISSIONCTL_ID}),
+MISSIONCTL_PROXY, MISSIONCTL_CERT, MISSIONCTL_PROXY_CERT (proxy mode, see README.md),
 LOG_LEVEL (default ${DEFAULTS.LOG_LEVEL}); logs are pino
 JSON lines on stdout (readable lines when stdout is a terminal). Exit codes: 0 after a planned exit, 1 after a crash, 2 on bad usage.`;
 
@@ -137,25 +139,36 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
   if (typeof start === "number") return start;
   const { id, stepMs, intervalMs, heartbeatMs, hear } = start.args;
   const env = strategyEnv();
-  ensureIpcDir(env.ipcDir); // throws UNSAFE_IPC_DIR before anything starts: exit 2 with one line
+  // Throws UNSAFE_IPC_DIR before anything starts: exit 2 with one line. Through the proxy no
+  // socket lives there, so the directory does not matter.
+  if (!isProxyMode(start.config)) ensureIpcDir(env.ipcDir);
   const logger = createProcessLogger({ level: env.logLevel, name: "missionctl" });
-  const strategy = runStrategy(
-    {
-      id,
-      intervalMs,
-      step: async (ctx) => {
-        ctx.log.info("step started");
-        try {
-          await ctx.delay(stepMs);
-        } catch (err) {
-          ctx.log.info("step aborted");
-          throw err;
-        }
-        ctx.log.info("step finished");
+  let strategy: ReturnType<typeof runStrategy>;
+  try {
+    strategy = runStrategy(
+      {
+        id,
+        intervalMs,
+        step: async (ctx) => {
+          ctx.log.info("step started");
+          try {
+            await ctx.delay(stepMs);
+          } catch (err) {
+            ctx.log.info("step aborted");
+            throw err;
+          }
+          ctx.log.info("step finished");
+        },
       },
-    },
-    // Without --hear, the runtime hears the bot named by MISSIONCTL_ID and cli (defaultHear).
-    { ipcDir: env.ipcDir, hear, heartbeatMs, logger },
-  );
+      // Without --hear, the runtime hears the bot named by MISSIONCTL_ID and cli (defaultHear);
+      // in proxy mode it hears everyone, and the transport comes from the configuration.
+      { ipcDir: env.ipcDir, hear, heartbeatMs, logger },
+    );
+  } catch (err) {
+    // A certificate that cannot be used (read at start): one line, exit 2.
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`missionctl strategy: ${err.message}`);
+    return 2;
+  }
   return strategy.done;
 }

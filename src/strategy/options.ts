@@ -1,11 +1,11 @@
 import type { Clock } from "../clock.ts";
 import { DEFAULTS, processConfig } from "../config.ts";
 import {
+  createTransport,
   IpcCommandSystem,
   isProcessId,
   parsePeerSpec,
   plainAddressProblem,
-  ZmqTransport,
 } from "../ipc/index.ts";
 import type { Logger } from "../log.ts";
 import { StrategyError } from "./errors.ts";
@@ -35,7 +35,8 @@ export const hearOrDefault = (hear: string[] | undefined): string[] =>
 
 /**
  * The strategy's command system: `options.ipc` as given, else one over `options.transport`, else
- * over ZeroMQ ipc under `options.ipcDir`.
+ * the configuration's transport (src/ipc/create-transport.ts): through the proxy when
+ * MISSIONCTL_PROXY is set, else ZeroMQ ipc under `options.ipcDir`.
  *
  * @example
  * const ipc = createStrategyIpc("mm1", { transport: new MemoryTransport(hub, "mm1") }, clock, logger);
@@ -52,14 +53,22 @@ export function createStrategyIpc(
       id,
       logger,
       clock,
-      transport:
-        options.transport ??
-        // Like the hear list: a strategy and a bot given the same configuration find each other.
-        new ZmqTransport({ id, ipcDir: options.ipcDir ?? processConfig().MISSIONCTL_IPC_DIR, logger }),
+      transport: options.transport ?? defaultTransport(id, options.ipcDir, clock, logger),
     });
   if (ipc.id !== id)
     throw new StrategyError("INVALID_OPTIONS", `ipc id "${ipc.id}" is not the strategy id "${id}"`);
   return ipc;
+}
+
+/**
+ * Like the hear list, from the configuration: a strategy and a bot given the same one find each
+ * other, over ipc or through the proxy. An explicit `ipcDir` only moves the ipc directory.
+ */
+function defaultTransport(id: string, ipcDir: string | undefined, clock: Clock, logger: Logger) {
+  const config = processConfig();
+  return createTransport({ ...config, MISSIONCTL_IPC_DIR: ipcDir ?? config.MISSIONCTL_IPC_DIR }, id, logger, {
+    clock,
+  });
 }
 
 /**

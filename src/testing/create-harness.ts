@@ -10,6 +10,7 @@ import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { MemoryHub, MemoryTransport } from "../ipc/memory-transport.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { MonitorApi } from "../monitor/types.ts";
+import { MEMORY, openState } from "../state/open.ts";
 import { FakeTelegram } from "./fake-telegram.ts";
 import { BotHarness } from "./harness.ts";
 
@@ -37,6 +38,13 @@ export interface HarnessOptions {
   waitMs?: number;
   /** Chat commands beside those in commands/, as createBotRuntime takes them. */
   commands?: BotRuntimeOptions["commands"];
+  /**
+   * The bot's state database (docs/state.md): a file path (a second harness on the same file is the
+   * bot after a restart), `:memory:` (the default), or `false` for a bot without one.
+   */
+  state?: string | false;
+  /** How long a process of the last run may take to show up again before it is alerted (default 5000 ms). */
+  restoreGraceMs?: number;
 }
 
 /**
@@ -65,6 +73,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<BotHa
   });
   await ipc.start();
   const telegram = new FakeTelegram(undefined, options.clock);
+  const state = options.state === false ? undefined : openState(options.state ?? MEMORY);
   const runtime = await createBotRuntime({
     config,
     ipc,
@@ -72,7 +81,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<BotHa
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.monitor ? { monitor: options.monitor } : {}),
-    ...(options.settleMs !== undefined ? { monitorOptions: { settleMs: options.settleMs } } : {}),
+    monitorOptions: {
+      ...(options.settleMs !== undefined ? { settleMs: options.settleMs } : {}),
+      ...(options.restoreGraceMs !== undefined ? { restoreGraceMs: options.restoreGraceMs } : {}),
+    },
+    ...(state ? { state } : {}),
     ...(options.commands ? { commands: options.commands } : {}),
     telegram: { callApi: telegram.callApi, retry: { baseDelayMs: 10, maxDelayMs: 200 } },
     editIntervalMs: options.editIntervalMs ?? 50,
@@ -80,5 +93,5 @@ export async function createHarness(options: HarnessOptions = {}): Promise<BotHa
     botInfo: telegram.botInfo,
   });
   await runtime.start();
-  return new BotHarness(hub, ipc, telegram, runtime, config, options.waitMs ?? 5000, options.clock);
+  return new BotHarness(hub, ipc, telegram, runtime, config, options.waitMs ?? 5000, options.clock, state);
 }

@@ -11,6 +11,7 @@ import type { LifecycleBus, LifecycleEventName } from "../events.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type MemoryHub, MemoryTransport } from "../ipc/memory-transport.ts";
 import type { MonitorApi } from "../monitor/types.ts";
+import type { StateStore } from "../state/open.ts";
 import type { StrategyCommandHandler } from "../strategy/types.ts";
 import type { CallbackAnswer, ChatMessage, FakeTelegram } from "./fake-telegram.ts";
 import { TestStrategy, type TestStrategyOptions } from "./test-strategy.ts";
@@ -57,6 +58,8 @@ export class BotHarness {
     readonly config: Config,
     private readonly waitMs: number,
     private readonly clock: Clock | undefined,
+    /** The bot's state database (closed by close()); undefined for a harness without one. */
+    readonly state?: StateStore,
   ) {}
 
   get bus(): LifecycleBus {
@@ -257,5 +260,6 @@ export class BotHarness {
     await this.runtime.stop();
     for (const s of this.strategies.values()) await s.kill();
     await this.ipc.stop();
+    this.state?.close();
   }
 }

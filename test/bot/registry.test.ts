@@ -24,6 +24,7 @@ describe("registry", () => {
       "status",
       "ping",
       "alerts",
+      "history",
       "exit",
       "pause",
       "resume",
@@ -33,7 +34,8 @@ describe("registry", () => {
       "unmute",
     ]);
     const roles = Object.fromEntries(registry.list.map((c) => [c.name, c.role]));
-    for (const viewer of ["help", "whoami", "status", "ping", "alerts"]) expect(roles[viewer]).toBe("viewer");
+    for (const viewer of ["help", "whoami", "status", "ping", "alerts", "history"])
+      expect(roles[viewer]).toBe("viewer");
     for (const op of ["exit", "pause", "resume", "wake", "send", "mute", "unmute"])
       expect(roles[op]).toBe("operator");
   });

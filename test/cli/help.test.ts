@@ -8,6 +8,9 @@ import { BOT_USAGE } from "../../src/bot/main.ts";
 import { COMMAND_NAMES, USAGE } from "../../src/cli.ts";
 import { CONFIG_NAMES } from "../../src/config.ts";
 import { DEMO_USAGE } from "../../src/demo/main.ts";
+import { HISTORY_USAGE, parseHistoryArgs } from "../../src/history/main.ts";
+import { KEYS_USAGE, parseKeysArgs } from "../../src/keys/main.ts";
+import { PROXY_USAGE, parseProxyArgs } from "../../src/proxy/main.ts";
 import { parseSendArgs, SEND_USAGE } from "../../src/send/main.ts";
 import { START_USAGE } from "../../src/start.ts";
 import { defaultHear, parseStrategyArgs, STRATEGY_USAGE } from "../../src/strategy/main.ts";
@@ -19,6 +22,9 @@ const HELPS: Record<string, string> = {
   demo: DEMO_USAGE,
   strategy: STRATEGY_USAGE,
   send: SEND_USAGE,
+  history: HISTORY_USAGE,
+  proxy: PROXY_USAGE,
+  keys: KEYS_USAGE,
 };
 
 /** The `--long` options a module's parseArgs call declares, read from its source (help left out). */
@@ -158,6 +164,54 @@ describe("the help is true", () => {
     });
     expect(SEND_USAGE).toContain("(default cli)");
     expect(SEND_USAGE).toContain("(default {})");
+  });
+
+  it("proxy: every option parsed is in the help, and every flag in the help is parsed", () => {
+    const declared = declaredOptions("src/proxy/main.ts");
+    expect(declared).toEqual(["--allow", "--bind", "--cert", "--heartbeat-ms", "--id"]);
+    expect(flagsIn(PROXY_USAGE)).toEqual(declared);
+    const required = ["--bind", "tcp://127.0.0.1:7100", "--cert", "p.key_secret", "--allow", "allow"];
+    expect(parseProxyArgs([...required, "--id", "hub", "--heartbeat-ms", "1000"])).toEqual({
+      bind: "tcp://127.0.0.1:7100",
+      cert: "p.key_secret",
+      allow: "allow",
+      id: "hub",
+      heartbeatMs: 1000,
+    });
+    expect(parseProxyArgs(["-h"])).toBe("help");
+  });
+
+  it("proxy: the defaults the help states are the parser's", () => {
+    expect(parseProxyArgs(["--bind", "tcp://*:7100", "--cert", "c", "--allow", "a"])).toMatchObject({
+      id: "proxy",
+      heartbeatMs: 5000,
+    });
+    expect(PROXY_USAGE).toContain("(default proxy)");
+    expect(PROXY_USAGE).toContain("(default 5000,");
+  });
+
+  it("keys: every option parsed is in the help, and every flag in the help is parsed", () => {
+    const declared = declaredOptions("src/keys/main.ts");
+    expect(declared).toEqual(["--dir"]);
+    expect(flagsIn(KEYS_USAGE)).toEqual(declared);
+    expect(parseKeysArgs(["new", "mm1", "--dir", "keys"])).toEqual({ name: "mm1", dir: "keys" });
+    expect(parseKeysArgs(["new", "mm1"])).toEqual({ name: "mm1", dir: "." });
+    expect(KEYS_USAGE).toContain("(default the working directory)");
+    expect(parseKeysArgs(["-h"])).toBe("help");
+  });
+
+  it("history: every option parsed is in the help, and every flag in the help is parsed", () => {
+    const declared = declaredOptions("src/history/main.ts");
+    expect(declared).toEqual(["--limit"]);
+    expect(flagsIn(HISTORY_USAGE)).toEqual(declared);
+    expect(HISTORY_USAGE).toContain("-n N");
+    expect(parseHistoryArgs(["mm*", "-n", "5"])).toEqual({ target: "mm*", limit: 5 });
+    expect(parseHistoryArgs(["--limit", "7"])).toEqual({ limit: 7 });
+    expect(parseHistoryArgs([])).toEqual({ limit: 10 });
+    expect(HISTORY_USAGE).toContain("(default 10,");
+    expect(() => parseHistoryArgs(["-n", "0"])).toThrow(/-n must be/);
+    expect(() => parseHistoryArgs(["mm 1"])).toThrow(/invalid target/);
+    expect(parseHistoryArgs(["-h"])).toBe("help");
   });
 
   it("bot: the help names every configuration variable", () => {

@@ -21,7 +21,9 @@ describe("/status and configured processes", () => {
     const all = await h.waitForMessage(/^Processes \(2\):/);
     // A strategy runtime heartbeats as it starts, so mm1 is up.
     expect(all.text).toMatch(/\nmm1 — up \(\w+\), heartbeat .+ ago, connected, not muted\n/);
-    expect(all.text).toMatch(/\nmm3 — never connected since the bot started, not muted$/);
+    expect(all.text).toMatch(
+      /\nmm3 — never connected since the bot started, not muted\nLayout: one machine \(ipc in .+\)\.$/,
+    );
     await h.send(OP, "/status mm3");
     const one = await h.waitForMessage(
       /^mm3 — never connected since the bot started, not muted\n\nstatus → mm3\n/,

@@ -20,6 +20,13 @@ export class BotApiServer {
   failing: { status: number; methods?: string[] } | undefined;
   /** Requests answered by {@link failing}, as paths. */
   readonly failed: string[] = [];
+  /**
+   * Calls to these methods are read and never answered (a request lost in flight): the bot cannot
+   * know whether Telegram got it. Held requests are neither processed nor counted as messages.
+   */
+  holding: string[] = [];
+  /** Requests held so far, as paths. */
+  readonly held: string[] = [];
   #server: Server;
   #queue: Update[] = [];
   #waiting = new Set<() => void>();
@@ -45,6 +52,12 @@ export class BotApiServer {
             description: STATUS_CODES[outage.status] ?? "error",
           }),
         );
+        return;
+      }
+      if (this.holding.includes(method)) {
+        this.requests.push(req.url ?? "");
+        this.held.push(req.url ?? "");
+        req.resume();
         return;
       }
       void this.#handle(req).then(

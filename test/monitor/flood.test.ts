@@ -90,7 +90,9 @@ it("3,000 ids: bounded tracking, /status in ≤ 2 messages, alerts in a few grou
   const text = status.map((m) => m.text).join("\n");
   expect(text).toMatch(/^Processes \(1,000\): 1 down, 999 silent\n/);
   expect(text.split("\n")[2]).toMatch(/^mm1 — down/);
-  expect(text).toMatch(/\n… and [\d,]+ more \([\d,]+ silent\): narrow the target, e.g. \/status f0\*$/);
+  expect(text).toMatch(
+    /\n… and [\d,]+ more \([\d,]+ silent\): narrow the target, e.g. \/status f0\*\nLayout: one machine \(ipc in .+\)\.$/,
+  );
 
   // /alerts, which the grouped alerts point to: bounded as well, the crash first.
   const beforeAlerts = h.messages(OP).length;

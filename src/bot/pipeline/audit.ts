@@ -10,10 +10,11 @@ import { type Invocation, type PipelineDeps, say } from "./invocation.ts";
  * compose([audit(deps), who(deps), parse(deps), stale(deps), confirm(deps), run(deps)]);
  */
 export const audit =
-  (deps: Pick<PipelineDeps, "bus" | "log" | "chat">): Middleware<Invocation> =>
+  (deps: Pick<PipelineDeps, "bus" | "log" | "chat" | "clock">): Middleware<Invocation> =>
   async (inv, next) => {
     const { message, record } = inv;
     const { userId, chatId } = message;
+    const startedAt = deps.clock.now();
     deps.bus.emit("command.received", { userId, chatId, command: inv.name, text: message.text });
     try {
       await next();
@@ -28,8 +29,17 @@ export const audit =
       }
     } finally {
       const command = inv.def?.name ?? inv.name;
+      // For the durable audit (/history): who, what they typed, and how it went, process by process.
+      const detail = {
+        ...(message.userName ? { userName: message.userName } : {}),
+        text: message.text,
+        ...(inv.role ? { role: inv.role } : {}),
+        startedAt,
+        ...(record.confirmation ? { confirmation: record.confirmation } : {}),
+        ...(record.processes.length ? { processes: record.processes } : {}),
+      };
       if (record.denied !== undefined) {
-        deps.bus.emit("command.denied", { userId, chatId, command, reason: record.denied });
+        deps.bus.emit("command.denied", { userId, chatId, command, reason: record.denied, ...detail });
       } else {
         deps.bus.emit("command.done", {
           userId,
@@ -39,6 +49,7 @@ export const audit =
           outcome: record.outcome,
           ...(record.commandIds.length ? { commandId: record.commandIds.join(",") } : {}),
           ...(record.detail ? { detail: record.detail } : {}),
+          ...detail,
         });
       }
     }

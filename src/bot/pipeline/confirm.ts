@@ -22,7 +22,7 @@ export function needsConfirmation(def: CommandDefinition, args: unknown): boolea
  * compose([..., stale(deps), confirm(deps), run(deps)]);
  */
 export const confirm =
-  (deps: Pick<PipelineDeps, "confirmations" | "ipc">): Middleware<Invocation> =>
+  (deps: Pick<PipelineDeps, "confirmations" | "ipc" | "clock">): Middleware<Invocation> =>
   async (inv, next) => {
     const { def, args, message, record } = inv;
     if (!def || !needsConfirmation(def, args)) return next();
@@ -36,6 +36,15 @@ export const confirm =
       summary: message.text.trim().replace(/^\/(\w+)@\w+/, "/$1"),
       details: groups.length ? [`Connected now: ${reach.length ? reach.join(", ") : "none"}`] : [],
     });
+    // Only the requester's press answers; an expiry or the bot stopping (a detail says so) is nobody's.
+    const pressed = answer.confirmed || (answer.outcome === "cancelled" && answer.detail === undefined);
+    record.confirmation = {
+      answer: answer.confirmed ? "confirmed" : answer.outcome,
+      at: deps.clock.now(),
+      ...(pressed ? { by: message.userId } : {}),
+      ...(!answer.confirmed && answer.detail ? { detail: answer.detail } : {}),
+      ...(answer.presses ? { presses: answer.presses } : {}),
+    };
     if (!answer.confirmed) {
       record.outcome = answer.outcome;
       if (answer.detail) record.detail = answer.detail;

@@ -5,8 +5,11 @@
 import { isGroupTarget, targetMatches } from "../../ipc/ids.ts";
 import { LiveMessage } from "../live-message.ts";
 import { trackRequests } from "../tracker.ts";
-import type { CommandContext, CommandDefinition, TargetsView } from "../types.ts";
+import type { CommandContext, CommandDefinition, HistoryView, TargetsView } from "../types.ts";
 import type { Invocation, PipelineDeps } from "./invocation.ts";
+
+/** The history of a bot without a state database: nothing is kept. */
+const NO_HISTORY: HistoryView = { kept: false, recent: () => [] };
 
 /** Unicast ids as given; groups expanded over the processes connected, heard or monitored now. */
 export function targetsView(deps: Pick<PipelineDeps, "ipc" | "monitor">): TargetsView {
@@ -56,11 +59,18 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
     log: deps.log.child({ cmd: def.name }),
     commands: deps.registry.list,
     targets,
+    get layout() {
+      const proxy = deps.ipc.transport.proxy;
+      return proxy === undefined
+        ? `one machine (ipc in ${deps.config.MISSIONCTL_IPC_DIR})`
+        : `several hosts, through the proxy at ${proxy} (link ${deps.ipc.proxyLinkUp ? "up" : "down"})`;
+    },
     monitor: {
       processes: () => monitor.processes(),
       incidents: () => monitor.incidents(),
       mutes: () => monitor.mutes(),
     },
+    history: deps.history ?? NO_HISTORY,
     mutes: {
       add: (target, durationMs) => monitor.mute(target, durationMs, userName),
       remove: (target) => monitor.unmute(target),
@@ -72,11 +82,18 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
     },
     track: async (spec) => {
       const messageId = takeInPlaceOf();
+      // Remembered until its final text is shown: after a crash, the next start says what became of it.
+      const asked = spec.requests.map((r) => r.target);
+      const stopping = spec.stops ? targets.expand(asked) : [];
+      const inflight = deps.inflight?.begin(message.chatId, spec.verb, asked, stopping);
+      if (messageId !== undefined) inflight?.sent(messageId);
       const live = new LiveMessage(chat, message.chatId, deps.clock, {
         minEditIntervalMs: deps.editIntervalMs,
         log: deps.log,
         ...(messageId !== undefined ? { messageId } : {}),
+        ...(inflight ? { onFirstSent: (id: number) => inflight.sent(id) } : {}),
       });
+      const lastReply = new Map<string, { at: number; elapsedMs: number; error?: string }>();
       const result = await trackRequests(
         {
           ipc: deps.ipc,
@@ -95,17 +112,36 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
               commandId,
               targets: [target],
             }),
-          onReply: (commandId, r) =>
+          onReply: (commandId, r) => {
+            lastReply.set(r.from, {
+              at: deps.clock.now(),
+              elapsedMs: r.elapsedMs,
+              ...(r.error !== undefined ? { error: r.error } : {}),
+            });
             bus.emit("command.reply", {
               commandId,
               from: r.from,
               status: r.status,
               elapsedMs: r.elapsedMs,
               ...(r.error !== undefined ? { error: r.error } : {}),
-            }),
+            });
+          },
         },
         spec,
       );
+      // Only a final text the chat shows ends it; one that could not be shown is for the next start.
+      if (!live.failed) inflight?.end();
+      const now = deps.clock.now();
+      for (const [id, outcome] of result.processes) {
+        const reply = lastReply.get(id);
+        record.processes.push({
+          id,
+          outcome,
+          at: reply?.at ?? now,
+          ...(reply ? { elapsedMs: reply.elapsedMs } : {}),
+          ...(reply?.error !== undefined ? { detail: reply.error } : {}),
+        });
+      }
       record.commandIds.push(...result.commandIds);
       if (record.targets.length === 0) record.targets = result.targets;
       if (result.outcome !== "ok") record.outcome = result.outcome;

@@ -14,7 +14,7 @@ import { run } from "./run.ts";
 import { stale } from "./stale.ts";
 import { who } from "./who.ts";
 
-export type { IncomingMessage, PipelineDeps } from "./invocation.ts";
+export type { IncomingMessage, InflightMessages, PipelineDeps } from "./invocation.ts";
 export { STALE_COMMAND_MS } from "./stale.ts";
 export { RELAYED_TEXT } from "./who.ts";
 
@@ -44,7 +44,7 @@ export function createPipeline(
       message,
       name: parsed.name,
       tokens: parsed.tokens,
-      record: { targets: [], commandIds: [], outcome: "ok" },
+      record: { targets: [], commandIds: [], outcome: "ok", processes: [] },
     });
   };
 }

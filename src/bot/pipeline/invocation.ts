@@ -4,14 +4,14 @@
  */
 import type { Clock } from "../../clock.ts";
 import type { Config } from "../../config.ts";
-import type { LifecycleBus } from "../../events.ts";
+import type { CommandConfirmation, CommandProcessResult, LifecycleBus } from "../../events.ts";
 import type { IpcCommandSystem } from "../../ipc/command-system.ts";
 import type { Logger } from "../../log.ts";
 import type { MonitorApi } from "../../monitor/types.ts";
 import type { ChatApi } from "../chat.ts";
 import type { Confirmations } from "../confirmations.ts";
 import type { Registry } from "../registry.ts";
-import type { CommandDefinition, CommandTokens, Outcome, Role } from "../types.ts";
+import type { CommandDefinition, CommandTokens, HistoryView, Outcome, Role } from "../types.ts";
 
 /** An incoming text message (the fields we use). */
 export interface IncomingMessage {
@@ -34,6 +34,9 @@ export interface AuditRecord {
   commandIds: string[];
   outcome: Outcome;
   detail?: string;
+  /** How each process reached ended, and when. */
+  processes: CommandProcessResult[];
+  confirmation?: CommandConfirmation;
   /** Set when the user was refused (who they are, what they sent): published as `command.denied`. */
   denied?: string;
 }
@@ -64,6 +67,24 @@ export interface PipelineDeps {
   confirmations: Confirmations;
   /** Minimum interval between edits of one progress message. */
   editIntervalMs: number;
+  /** The audit records, read-only (/history); absent without a state database. */
+  history?: HistoryView;
+  /** Progress messages in flight, kept so that a restart can finish them; absent without a state. */
+  inflight?: InflightMessages;
+}
+
+/** Progress messages of commands in flight, as the state keeps them. */
+export interface InflightMessages {
+  /**
+   * A tracked command began (`stopping`: the processes it asks to exit); tell the handle its message
+   * id, and end it once the final text is shown.
+   */
+  begin(
+    chatId: number,
+    verb: string,
+    targets: string[],
+    stopping: string[],
+  ): { sent(messageId: number): void; end(): void };
 }
 
 /** Sends one line (or more) to the invocation's chat. */

@@ -1,0 +1,99 @@
+/**
+ * The monitor's records as rows of the state database and back (src/state/processes.ts), and the
+ * wording of the one alert for a process that died while the bot was down.
+ */
+import { formatClockTime } from "../duration.ts";
+import type { StoredIncident, StoredProcess } from "../state/processes.ts";
+import type { PersistedIncident } from "./incidents.ts";
+import type { ProcessRecord } from "./records.ts";
+import type { IncidentKind } from "./types.ts";
+
+/**
+ * The detail of the one alert for a process that died while the bot was down.
+ *
+ * @example
+ * whileDownDetail(Date.UTC(2026, 0, 1, 3, 12)); // "while the bot was down, last heartbeat at 03:12 UTC"
+ */
+export function whileDownDetail(lastHeartbeatAt: number | undefined): string {
+  const last =
+    lastHeartbeatAt === undefined
+      ? "no heartbeat known"
+      : `last heartbeat at ${formatClockTime(lastHeartbeatAt)}`;
+  return `while the bot was down, ${last}`;
+}
+
+/**
+ * A process record as its row.
+ *
+ * @example
+ * processRow(rec, firstSeenAt, now, "mm1=tcp://127.0.0.1:7001");
+ */
+export function processRow(
+  rec: ProcessRecord,
+  firstSeenAt: number,
+  lastSeenAt: number,
+  address: string | undefined,
+): StoredProcess {
+  // Plain assignments, no spreads: thousands of these are built every refresh.
+  const row: StoredProcess = { id: rec.id, firstSeenAt, lastSeenAt, state: rec.state };
+  if (rec.lastHeartbeatAt !== undefined) row.lastHeartbeatAt = rec.lastHeartbeatAt;
+  if (rec.strategyState !== undefined) row.strategyState = rec.strategyState;
+  if (rec.pid !== undefined) row.pid = rec.pid;
+  if (rec.intervalMs !== undefined) row.intervalMs = rec.intervalMs;
+  if (rec.downKind !== undefined) row.downKind = rec.downKind;
+  if (address !== undefined) row.address = address;
+  return row;
+}
+
+/**
+ * Whether a written row still says what the record says, heartbeat times aside.
+ *
+ * @example
+ * if (sameState(lastWritten, rec)) skip(); // only a later heartbeat: no write needed yet
+ */
+export function sameState(row: StoredProcess, rec: ProcessRecord): boolean {
+  return (
+    row.state === rec.state &&
+    row.strategyState === rec.strategyState &&
+    row.pid === rec.pid &&
+    row.intervalMs === rec.intervalMs &&
+    row.downKind === rec.downKind
+  );
+}
+
+/**
+ * An open incident as its row.
+ *
+ * @example
+ * toStoredIncident("mm1", { id: "mm1", kind: "crashed", since, alerts: 1, text: "🔴 mm1 crashed: boom" });
+ */
+export function toStoredIncident(id: string, incident: PersistedIncident): StoredIncident {
+  const { text, kind, since, detail, alerts, lastAlertAt } = incident;
+  return {
+    processId: id,
+    kind,
+    since,
+    text,
+    alerts,
+    ...(detail !== undefined ? { detail } : {}),
+    ...(lastAlertAt !== undefined ? { lastAlertAt } : {}),
+  };
+}
+
+/**
+ * A row of an open incident as the incident book takes it back.
+ *
+ * @example
+ * book.restore(store.incidents().map(toPersisted));
+ */
+export function toPersisted(i: StoredIncident): PersistedIncident {
+  return {
+    id: i.processId,
+    kind: i.kind as IncidentKind,
+    since: i.since,
+    text: i.text,
+    alerts: i.alerts,
+    ...(i.detail !== undefined ? { detail: i.detail } : {}),
+    ...(i.lastAlertAt !== undefined ? { lastAlertAt: i.lastAlertAt } : {}),
+  };
+}
