@@ -13,6 +13,7 @@ import {
   type LinkTimings,
   ProxySocket,
 } from "./proxy-socket.ts";
+import { receiveFrames } from "./receive-loop.ts";
 import { SerialSender } from "./serial-send.ts";
 import type { PeerSpec, Transport, TransportHandlers } from "./transport.ts";
 
@@ -127,7 +128,8 @@ export class ProxyTransport implements Transport {
         return sub;
       },
       events: {
-        created: (socket) => void this.#receiveLoop(socket),
+        // No peer: one SUB carries every process's frames, so none can be bound to a sender.
+        created: (socket) => void receiveFrames(socket, undefined, () => this.#handlers, this.#log),
         retired: () => {},
         link: () => this.#updateLink(),
         failed: (kind, detail, retryInMs) => this.#failed("subscriber", kind, detail, retryInMs),
@@ -209,22 +211,6 @@ export class ProxyTransport implements Transport {
   #forgetSubscriptions(): void {
     if (this.#state === "closed") return;
     for (const topic of [...this.#topics]) this.#onSubscription(topic, false);
-  }
-
-  async #receiveLoop(socket: zmq.Subscriber): Promise<void> {
-    try {
-      for await (const [frame] of socket) {
-        if (!frame) continue;
-        try {
-          // No peer: one SUB carries every process's frames, so none can be bound to a sender.
-          this.#handlers.frame(frame, undefined);
-        } catch (err) {
-          this.#log.error({ err }, "frame handler threw; frame dropped");
-        }
-      }
-    } catch (err) {
-      if (!socket.closed) this.#log.error({ err }, "subscriber receive loop failed");
-    }
   }
 
   #updateLink(): void {

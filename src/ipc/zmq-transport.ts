@@ -4,6 +4,7 @@ import { assertPlainAddress } from "./address.ts";
 import { IpcError } from "./errors.ts";
 import { subscriptionPrefixes } from "./ids.ts";
 import { ensureIpcDir } from "./ipc-dir.ts";
+import { receiveFrames } from "./receive-loop.ts";
 import { SerialSender } from "./serial-send.ts";
 import { assertIpcAddressFree, ipcPath, removeSocketFile, socketFileInode } from "./socket-file.ts";
 import { ipcAddress, type PeerSpec, type Transport, type TransportHandlers } from "./transport.ts";
@@ -104,23 +105,7 @@ export class ZmqTransport implements Transport {
     void this.#eventLoop(peer.id, sub);
     sub.connect(address);
     this.#subs.set(peer.id, sub);
-    void this.#receiveLoop(peer.id, sub);
-  }
-
-  async #receiveLoop(peerId: string, sub: zmq.Subscriber): Promise<void> {
-    try {
-      for await (const [frame] of sub) {
-        if (!frame) continue;
-        try {
-          this.#handlers.frame(frame, peerId);
-        } catch (err) {
-          // One frame's failure must not end the loop: we would be deaf to this peer for good.
-          this.#log.error({ err, peer: peerId }, "frame handler threw; frame dropped");
-        }
-      }
-    } catch (err) {
-      if (!sub.closed) this.#log.error({ err, peer: peerId }, "subscriber receive loop failed");
-    }
+    void receiveFrames(sub, peer.id, () => this.#handlers, this.#log);
   }
 
   async #eventLoop(peerId: string, sub: zmq.Subscriber): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { Subscriber, XPublisher } from "zeromq";
 import { subscriptionPrefixes } from "../ipc/ids.ts";
+import { receiveFrames } from "../ipc/receive-loop.ts";
 import type { Transport, TransportHandlers } from "../ipc/transport.ts";
 import { type Logger, silentLogger } from "../log.ts";
 
@@ -59,25 +60,10 @@ export class InprocLinkTransport implements Transport {
     this.#pub.connect(this.address);
     for (const prefix of subscriptionPrefixes(this.id)) this.#sub.subscribe(prefix);
     this.#sub.connect(this.#backend);
-    void this.#receive();
+    void receiveFrames(this.#sub, undefined, () => this.#handlers, this.#log);
     void this.#subscriptions();
     // inproc has no handshake to wait for and cannot drop: the link is up from here on.
     this.#handlers.proxyLink?.(true);
-  }
-
-  async #receive(): Promise<void> {
-    try {
-      for await (const [frame] of this.#sub) {
-        if (!frame) continue;
-        try {
-          this.#handlers.frame(frame, undefined);
-        } catch (err) {
-          this.#log.error({ err }, "frame handler threw; frame dropped");
-        }
-      }
-    } catch (err) {
-      if (!this.#sub.closed) this.#log.error({ err }, "subscriber receive loop failed");
-    }
   }
 
   async #subscriptions(): Promise<void> {
