@@ -21,6 +21,10 @@ Usage:
                                    the CURVE proxy every process of a several-hosts setup connects to
   missionctl keys new NAME [--dir D]
                                    write a CURVE key pair (NAME.key, NAME.key_secret)
+  missionctl sync --base DIR --executor-log DIR [--executor ID] [--strategy NAME] [--session UUID] [--assume-no-pending] [--apply] [--overwrite] [--json]
+                                   sync a crashed strategy's positions from its executor's log
+  missionctl executor <id> --log-dir D [--hear ids]
+                                   a simulated trade executor (demo and tests)
   missionctl <command> --help      help for one command
 
 Configuration comes from the environment (and .env); see README.md.`;
@@ -36,6 +40,8 @@ const COMMANDS: Record<string, () => Promise<Main>> = {
   history: async () => (await import("./history/main.ts")).runHistoryCommand,
   proxy: async () => (await import("./proxy/main.ts")).runProxyCommand,
   keys: async () => (await import("./keys/main.ts")).runKeysCommand,
+  sync: async () => (await import("./sync/main.ts")).runSyncCommand,
+  executor: async () => (await import("./executor/main.ts")).runExecutorCommand,
 };
 
 /** The subcommands, in USAGE order. */

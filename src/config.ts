@@ -160,6 +160,7 @@ const schema = z.object({
   MISSIONCTL_ALERT_REPEAT_MS: positiveInt(DEFAULTS.MISSIONCTL_ALERT_REPEAT_MS, 2_592_000_000), // 30 days, like the longest mute
   MISSIONCTL_MAX_PROCESSES: positiveInt(DEFAULTS.MISSIONCTL_MAX_PROCESSES),
   MISSIONCTL_STATE: z.string().default(DEFAULTS.MISSIONCTL_STATE),
+  MISSIONCTL_SYNC_MAP: z.string().optional(), // read by /sync when used: a bad file fails that command only
   MISSIONCTL_FORGET_AFTER_MS: positiveInt(DEFAULTS.MISSIONCTL_FORGET_AFTER_MS, 31_536_000_000), // a year
   MISSIONCTL_PROXY: z
     .string()

@@ -17,6 +17,8 @@ export interface ConfirmRequest {
   summary: string;
   /** Extra lines under the question (who it reaches now). */
   details?: string[];
+  /** The label of the ok button and the question's verb (default "Confirm"; /sync says "Apply"). */
+  okText?: string;
 }
 
 /**
@@ -88,14 +90,14 @@ export class Confirmations {
   async ask(request: ConfirmRequest): Promise<ConfirmAnswer> {
     const id = randomBytes(6).toString("base64url");
     const text = [
-      `Confirm ${request.summary}?`,
+      `${request.okText ?? "Confirm"} ${request.summary}?`,
       ...(request.details ?? []),
       `Only you can answer; this expires in ${formatDuration(this.ttlMs)}.`,
     ].join("\n");
     const keyboard = {
       inline_keyboard: [
         [
-          { text: "Confirm", callback_data: `${PREFIX}:ok:${id}` },
+          { text: request.okText ?? "Confirm", callback_data: `${PREFIX}:ok:${id}` },
           { text: "Cancel", callback_data: `${PREFIX}:no:${id}` },
         ],
       ],

@@ -93,6 +93,16 @@ export interface TargetsView {
   connected(target: string): string[];
 }
 
+/** Position sync after a crash (/sync, docs/position-sync.md), in the asking user's name. */
+export interface SyncOps {
+  /**
+   * Runs the dry run for a process of MISSIONCTL_SYNC_MAP (each saga step a line of one live
+   * message, then the diff), asks the requester Apply / Cancel, and writes on Apply when no input
+   * changed. Resolves with the outcome and what the final message said, for the audit.
+   */
+  run(processId: string, options: { overwrite: boolean }): Promise<{ outcome: Outcome; detail: string }>;
+}
+
 /**
  * What a handler gets: who asked, where, and ways to answer and act.
  *
@@ -119,6 +129,7 @@ export interface CommandContext {
   /** The audit of past chat commands (/history). */
   readonly history: HistoryView;
   readonly mutes: MuteOps;
+  readonly sync: SyncOps;
   /** Sends a message to the chat (split at 4096 characters). */
   reply(text: string): Promise<void>;
   /** Runs IPC requests, answering at once and editing the message as replies arrive. */

@@ -16,6 +16,7 @@ import type { Transport } from "../ipc/transport.ts";
 import { createLogger } from "../log.ts";
 import { prettyStream } from "../pretty-log.ts";
 import { openState } from "../state/index.ts";
+import { spawnDemoExecutor } from "./executor.ts";
 import { spawnDemoStrategies, stopDemoStrategies } from "./strategies.ts";
 import { TerminalChat } from "./terminal-chat.ts";
 
@@ -52,6 +53,8 @@ export async function runDemoCommand(args: string[]): Promise<number> {
     MISSIONCTL_OPERATORS: [DEMO_USER],
     MISSIONCTL_VIEWERS: [],
     MISSIONCTL_ALERT_CHATS: [DEMO_USER],
+    // The demo trades through a simulated executor over ipc (docs/position-sync.md): /sync works.
+    ...(base.MISSIONCTL_PROXY ? {} : { MISSIONCTL_SYNC_MAP: join(ipcDir, "trading", "sync-map.json") }),
   });
   const verbose = config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace";
   const level = verbose ? config.LOG_LEVEL : "warn";
@@ -71,16 +74,20 @@ export async function runDemoCommand(args: string[]): Promise<number> {
     return 2;
   }
 
+  const executor = config.MISSIONCTL_PROXY
+    ? undefined
+    : spawnDemoExecutor(ipcDir, join(ipcDir, "trading"), STRATEGIES, config.MISSIONCTL_ID, level);
   const strategies = spawnDemoStrategies(ipcDir, STRATEGIES, {
     intervalMs: 20_000,
     stepMs: 1500,
     heartbeatMs: 1000,
     logLevel: level,
+    ...(executor ? { env: executor.env } : {}),
   });
   // Whatever way this process ends (a crash, a closed terminal), the children and the private
   // directory go with it; after a clean shutdown there is nothing left for this to do.
   process.once("exit", () => {
-    for (const s of strategies)
+    for (const s of [...strategies, ...(executor ? [executor.process] : [])])
       if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGTERM");
     rmSync(ipcDir, { recursive: true, force: true });
   });
@@ -130,6 +137,7 @@ export async function runDemoCommand(args: string[]): Promise<number> {
       await runtime.stop().catch((err) => logger.error({ err }, "bot did not stop cleanly"));
       state.close();
       await stopDemoStrategies(strategies);
+      if (executor) await stopDemoStrategies([executor.process]);
       await ipc.stop({ lingerMs: 100 }).catch(() => {});
       rmSync(ipcDir, { recursive: true, force: true });
       out.write("demo stopped: no processes or sockets left behind.\n");
@@ -150,7 +158,7 @@ Strategies ${processes.join(", ")} run as child processes ${where}
 (each sleeps 20 s between 1.5 s steps; a command wakes it at once). You are operator ${DEMO_USER}.
 
 Type:  /status    /ping *    /exit mm1    /exit * --now  (asks you to confirm)    /help
-From another shell:  kill -9 <pid>  (an alert appears here)
+From another shell:  kill -9 <pid>  (an alert appears here; then /sync mm2 repairs its positions)
                      ${sendEnv}npx missionctl send mm2 status
 Ctrl-C or "quit" stops everything.
 

@@ -19,7 +19,14 @@ export interface DemoStrategy {
 export function spawnDemoStrategies(
   ipcDir: string,
   ids: string[],
-  options: { intervalMs: number; stepMs: number; heartbeatMs: number; logLevel: string },
+  options: {
+    intervalMs: number;
+    stepMs: number;
+    heartbeatMs: number;
+    logLevel: string;
+    /** Extra environment of one strategy's child (the demo's trading files). */
+    env?: (id: string) => Record<string, string>;
+  },
 ): DemoStrategy[] {
   return ids.map((id) => {
     const args = [
@@ -33,7 +40,7 @@ export function spawnDemoStrategies(
       String(options.heartbeatMs),
     ];
     const child = spawn(process.execPath, cliArgs(args), {
-      env: { ...process.env, MISSIONCTL_IPC_DIR: ipcDir, LOG_LEVEL: options.logLevel },
+      env: { ...process.env, MISSIONCTL_IPC_DIR: ipcDir, LOG_LEVEL: options.logLevel, ...options.env?.(id) },
       stdio: ["ignore", "ignore", "pipe"],
     });
     child.stderr?.on("data", (chunk: Buffer) => {

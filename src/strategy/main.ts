@@ -5,6 +5,7 @@
  */
 import { commandPreamble, parseOptions } from "../cli-preamble.ts";
 import { ConfigError, DEFAULTS, loadConfig, processConfig } from "../config.ts";
+import { DemoTrading } from "../demo/trading.ts";
 import { UsageError } from "../errors.ts";
 import { ensureIpcDir, isProcessId, isProxyMode, parsePeerSpec, plainAddressProblem } from "../ipc/index.ts";
 import { createProcessLogger } from "../log.ts";
@@ -143,6 +144,8 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
   // socket lives there, so the directory does not matter.
   if (!isProxyMode(start.config)) ensureIpcDir(env.ipcDir);
   const logger = createProcessLogger({ level: env.logLevel, name: "missionctl" });
+  // Only inside `missionctl demo`: sessions, orders through the simulated executor, accounts.
+  const trading = DemoTrading.fromEnv(process.env);
   let strategy: ReturnType<typeof runStrategy>;
   try {
     strategy = runStrategy(
@@ -157,6 +160,7 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
             ctx.log.info("step aborted");
             throw err;
           }
+          await trading?.step(ctx);
           ctx.log.info("step finished");
         },
       },
@@ -170,5 +174,7 @@ export async function runStrategyCommand(args: string[]): Promise<number> {
     console.error(`missionctl strategy: ${err.message}`);
     return 2;
   }
-  return strategy.done;
+  const code = await strategy.done;
+  trading?.end(code);
+  return code;
 }

@@ -13,6 +13,7 @@
 
 export type { StrategyCommandHandler } from "../strategy/types.ts";
 export { createHarness, type HarnessOptions } from "./create-harness.ts";
+export { type FakeExecutor, startFakeExecutor } from "./fake-executor.ts";
 export {
   type CallbackAnswer,
   type ChatMessage,

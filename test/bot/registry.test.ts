@@ -32,11 +32,12 @@ describe("registry", () => {
       "send",
       "mute",
       "unmute",
+      "sync",
     ]);
     const roles = Object.fromEntries(registry.list.map((c) => [c.name, c.role]));
     for (const viewer of ["help", "whoami", "status", "ping", "alerts", "history"])
       expect(roles[viewer]).toBe("viewer");
-    for (const op of ["exit", "pause", "resume", "wake", "send", "mute", "unmute"])
+    for (const op of ["exit", "pause", "resume", "wake", "send", "mute", "unmute", "sync"])
       expect(roles[op]).toBe("operator");
   });
 

@@ -8,12 +8,14 @@ import { BOT_USAGE } from "../../src/bot/main.ts";
 import { COMMAND_NAMES, USAGE } from "../../src/cli.ts";
 import { CONFIG_NAMES } from "../../src/config.ts";
 import { DEMO_USAGE } from "../../src/demo/main.ts";
+import { EXECUTOR_USAGE, parseExecutorArgs } from "../../src/executor/main.ts";
 import { HISTORY_USAGE, parseHistoryArgs } from "../../src/history/main.ts";
 import { KEYS_USAGE, parseKeysArgs } from "../../src/keys/main.ts";
 import { PROXY_USAGE, parseProxyArgs } from "../../src/proxy/main.ts";
 import { parseSendArgs, SEND_USAGE } from "../../src/send/main.ts";
 import { START_USAGE } from "../../src/start.ts";
 import { defaultHear, parseStrategyArgs, STRATEGY_USAGE } from "../../src/strategy/main.ts";
+import { parseSyncArgs, SYNC_USAGE } from "../../src/sync/main.ts";
 import { runCli } from "./run-cli.ts";
 
 const HELPS: Record<string, string> = {
@@ -25,6 +27,8 @@ const HELPS: Record<string, string> = {
   history: HISTORY_USAGE,
   proxy: PROXY_USAGE,
   keys: KEYS_USAGE,
+  sync: SYNC_USAGE,
+  executor: EXECUTOR_USAGE,
 };
 
 /** The `--long` options a module's parseArgs call declares, read from its source (help left out). */
@@ -222,5 +226,48 @@ describe("the help is true", () => {
     // `missionctl bot --help` may be mentioned; no other flag.
     for (const help of [DEMO_USAGE, BOT_USAGE, START_USAGE])
       expect(flagsIn(help).filter((f) => f !== "--help")).toEqual([]);
+  });
+});
+
+describe("the help is true: sync and executor", () => {
+  it("sync: every option parsed is in the help, and every flag in the help is parsed", () => {
+    const declared = declaredOptions("src/sync/main.ts");
+    expect(flagsIn(SYNC_USAGE)).toEqual(declared);
+    const all = [
+      "--base",
+      "b",
+      "--executor-log",
+      "l",
+      "--executor",
+      "te1",
+      "--strategy",
+      "s",
+      "--session",
+      "u",
+    ];
+    expect(parseSyncArgs([...all, "--assume-no-pending", "--apply", "--overwrite", "--json"])).toEqual({
+      base: "b",
+      executorLog: "l",
+      executor: "te1",
+      strategy: "s",
+      session: "u",
+      assumeNoPending: true,
+      apply: true,
+      overwrite: true,
+      json: true,
+    });
+    expect(() => parseSyncArgs(["--base", "b"])).toThrow(/--executor-log/);
+    expect(parseSyncArgs(["-h"])).toBe("help");
+  });
+
+  it("executor: every option parsed is in the help, and every flag in the help is parsed", () => {
+    const declared = declaredOptions("src/executor/main.ts");
+    expect(flagsIn(EXECUTOR_USAGE)).toEqual(declared);
+    expect(parseExecutorArgs(["te1", "--log-dir", "d", "--hear", "a,b"])).toEqual({
+      id: "te1",
+      logDir: "d",
+      hear: ["a", "b"],
+    });
+    expect(() => parseExecutorArgs(["te1"])).toThrow(/--log-dir/);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { isGroupTarget, targetMatches } from "../../ipc/ids.ts";
 import { LiveMessage } from "../live-message.ts";
+import { syncOps } from "../sync-ops.ts";
 import { trackRequests } from "../tracker.ts";
 import type { CommandContext, CommandDefinition, HistoryView, TargetsView } from "../types.ts";
 import type { Invocation, PipelineDeps } from "./invocation.ts";
@@ -75,6 +76,7 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
       add: (target, durationMs) => monitor.mute(target, durationMs, userName),
       remove: (target) => monitor.unmute(target),
     },
+    sync: syncOps(deps, { chatId: message.chatId, userId: message.userId }),
     reply: async (text) => {
       const id = takeInPlaceOf();
       if (id !== undefined) await chat.edit(message.chatId, id, text);

@@ -1,0 +1,101 @@
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type BotHarness,
+  createHarness,
+  type FakeExecutor,
+  startFakeExecutor,
+} from "../../src/testing/index.ts";
+import { account, end, jsonl, makeFixture, put, type SyncFixture, start } from "../recovery/fixtures.ts";
+
+const ALICE = 1001;
+const CAROL = 1003; // another operator
+const A = "aaaa-1";
+const B = "bbbb-2";
+const fill = {
+  source: `rb.trend#${B}`,
+  symbol: "rb2605",
+  exchange: "SHFE",
+  direction: "buy",
+  offset: "open",
+  qty: 2,
+  price: 3500,
+} as const;
+
+let fx: SyncFixture;
+let h: BotHarness;
+let te1: FakeExecutor;
+
+beforeEach(async () => {
+  fx = makeFixture();
+  put(
+    join(fx.base, "sessions.jsonl"),
+    jsonl([start(A, "20261201"), end(A, "20261201"), start(B, "20261201")]),
+  );
+  put(join(fx.base, "account_backup", `20261201_${A}.json`), account(A, "20261201", []));
+  const map = join(fx.root, "sync-map.json");
+  writeFileSync(
+    map,
+    JSON.stringify({ mm2: { strategy: "rb.trend", base: fx.base, executor: "te1", executor_log: fx.log } }),
+  );
+  h = await createHarness({ operators: [ALICE, CAROL], env: { MISSIONCTL_SYNC_MAP: map } });
+  te1 = await startFakeExecutor(h, "te1", { logDir: fx.log, tradingDay: () => "20261201" });
+  te1.sim.place(fill);
+  te1.sim.place({ ...fill, rest: true });
+});
+afterEach(async () => {
+  await te1.stop();
+  await h.close();
+  fx.cleanup();
+});
+
+describe("/sync", () => {
+  it("shows the saga and the diff, and writes on the requester's Apply", async () => {
+    await h.send(ALICE, "/sync mm2");
+    const progress = await h.waitForMessage(/^sync mm2 \(executor te1\)\n[\s\S]*rb2605\.SHFE\s+long\s+0 → 2/);
+    expect(progress.text).toContain("✓ info: 1 pending order(s), 1 trade(s)");
+    expect(progress.text).toContain("✓ cancel: cancel sent for 1 order(s)");
+    expect(progress.text).toContain("✓ flush_log:");
+    await h.waitForMessage(/^Apply sync mm2\?\nIt writes /);
+    await h.press(CAROL, "Apply", { chatId: ALICE }); // not the requester: refused, nothing written
+    expect(existsSync(join(fx.base, "account.synced.json"))).toBe(false);
+    await h.press(ALICE, "Apply");
+    await h.waitForMessage(`sync mm2: wrote ${join(fx.base, "account.synced.json")}`);
+    expect(JSON.parse(readFileSync(join(fx.base, "account.synced.json"), "utf8")).positions).toHaveLength(1);
+    // Recorded in the audit once the handler returned (just after that final edit).
+    let audit = "";
+    for (let i = 0; i < 20 && !audit.includes("/sync mm2"); i++) {
+      const before = h.telegram.botMessages(ALICE).length;
+      await h.send(ALICE, "/history");
+      audit = (await h.waitUntil(() => h.telegram.botMessages(ALICE)[before], { what: "/history" })).text;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(audit).toMatch(/\/sync mm2\n {2}ok — sync mm2: wrote /);
+  });
+
+  it("Cancel writes nothing", async () => {
+    await h.send(ALICE, "/sync mm2");
+    await h.waitForMessage(/^Apply sync mm2\?/);
+    await h.press(ALICE, "Cancel");
+    await h.waitForMessage("sync mm2: cancelled");
+    expect(existsSync(join(fx.base, "account.synced.json"))).toBe(false);
+  });
+
+  it("refuses Apply when an input changed since the dry run", async () => {
+    await h.send(ALICE, "/sync mm2");
+    await h.waitForMessage(/^Apply sync mm2\?/);
+    appendFileSync(join(fx.log, "20261201.jsonl"), `${JSON.stringify({ type: "order", source: "x" })}\n`);
+    await h.press(ALICE, "Apply");
+    await h.waitForMessage("sync mm2: an input changed since the dry run; nothing was written");
+    expect(existsSync(join(fx.base, "account.synced.json"))).toBe(false);
+  });
+
+  it("refuses while the strategy runs again, and for a process not in the map", async () => {
+    await h.addStrategy("mm2");
+    await h.send(ALICE, "/sync mm2");
+    await h.waitForMessage(/✗ strategy: mm2 is running again: a sync now would fight it\nrefused:/);
+    await h.send(ALICE, "/sync mm7");
+    await h.waitForMessage(/^mm7 is not in MISSIONCTL_SYNC_MAP/);
+  });
+});
