@@ -1,6 +1,6 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MissionctlError } from "../errors.ts";
+import { tryPidLock } from "../pid-lock.ts";
 
 /**
  * Another sync of the same strategy holds its lock: two syncs would race on account.json and the
@@ -19,30 +19,6 @@ export class SyncLockedError extends MissionctlError<"SYNC_LOCKED"> {
   }
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
-
-function tryCreate(path: string): boolean {
-  // Written aside then hard-linked: the lock appears whole with its pid, or not at all.
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, String(process.pid), { mode: 0o600 });
-  try {
-    linkSync(tmp, path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  } finally {
-    unlinkSync(tmp);
-  }
-}
-
 const held = new Set<string>();
 
 /**
@@ -58,26 +34,16 @@ const held = new Set<string>();
 export function acquireSyncLock(base: string): () => void {
   const path = join(base, ".sync.lock");
   if (held.has(path)) throw new SyncLockedError(path, process.pid);
-  for (let attempt = 0; ; attempt++) {
-    if (tryCreate(path)) break;
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch {
-      continue; // released in between
-    }
-    const pid = /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined;
-    if (pid !== undefined && alive(pid)) throw new SyncLockedError(path, pid);
-    if (attempt > 3) throw new SyncLockedError(path, pid);
-    try {
-      unlinkSync(path);
-    } catch {}
+  let attempt = tryPidLock(path);
+  // A stale lock being taken over by another sync at this very moment: it settles in microseconds.
+  for (let spins = 0; !attempt.ok && attempt.holderPid === undefined && spins < 1000; spins++) {
+    attempt = tryPidLock(path);
   }
+  if (!attempt.ok) throw new SyncLockedError(path, attempt.holderPid);
+  const { release } = attempt;
   held.add(path);
   return () => {
     held.delete(path);
-    try {
-      unlinkSync(path);
-    } catch {}
+    release();
   };
 }

@@ -1,7 +1,7 @@
-import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MissionctlError } from "../errors.ts";
 import { ensureIpcDir, secureDir } from "../ipc/ipc-dir.ts";
+import { tryPidLock } from "../pid-lock.ts";
 
 /** A process-id lock under IPC_DIR/locks: two `send --as cli` must not steal each other's socket. */
 export class LockTimeoutError extends MissionctlError<"LOCK_TIMEOUT"> {
@@ -14,84 +14,7 @@ export class LockTimeoutError extends MissionctlError<"LOCK_TIMEOUT"> {
   }
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-};
-
-/** The file's text, or undefined when it does not exist. */
-const readText = (path: string): string | undefined => {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-};
-
-const pidOf = (text: string | undefined): number | undefined => {
-  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
-  const pid = Number(text.trim());
-  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
-};
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Creates `path` holding our pid, atomically: the file appears complete (never empty or half
- * written) or not at all. False when it already exists.
- */
-function createExclusive(path: string): boolean {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, String(process.pid), { mode: 0o600 });
-  try {
-    linkSync(tmp, path);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw err;
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {}
-  }
-}
-
-/** Removes `path` if it still holds exactly `text` (a file seen as stale). */
-function unlinkIfUnchanged(path: string, text: string): void {
-  if (readText(path) !== text) return;
-  try {
-    unlinkSync(path);
-  } catch {}
-}
-
-/**
- * Removes the stale lock `path` whose content was `staleText`, under the guard `path.takeover`, so
- * that two takers never remove each other's fresh lock: while the guard is held, the lock file can
- * only change by being removed here (its dead owner releases nothing, and creation needs it absent),
- * so "still `staleText`" checked under the guard stays true until the unlink. False when another
- * process holds the guard (retry later).
- */
-function takeOver(path: string, staleText: string): boolean {
-  const guard = `${path}.takeover`;
-  if (!createExclusive(guard)) {
-    // A guard is held for microseconds; one left by a process that died holding it is removed.
-    const text = readText(guard);
-    const pid = pidOf(text);
-    if (text !== undefined && (pid === undefined || !alive(pid))) unlinkIfUnchanged(guard, text);
-    return false;
-  }
-  try {
-    unlinkIfUnchanged(path, staleText);
-  } finally {
-    unlinkSync(guard);
-  }
-  return true;
-}
 
 /**
  * Takes `IPC_DIR/locks/{id}.lock`, waiting while a live process holds it and taking over one left by
@@ -113,16 +36,11 @@ export async function acquireIdLock(
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   let told = false;
   for (;;) {
-    if (createExclusive(path)) {
-      return () => {
-        if (pidOf(readText(path)) === process.pid) unlinkSync(path);
-      };
-    }
-    const text = readText(path);
-    if (text === undefined) continue; // released in between: try again at once
-    const holder = pidOf(text);
-    if (holder === undefined || !alive(holder)) {
-      if (!takeOver(path, text)) await sleep(5);
+    const attempt = tryPidLock(path);
+    if (attempt.ok) return attempt.release;
+    const holder = attempt.holderPid;
+    if (holder === undefined) {
+      await sleep(5); // a stale lock being taken over by another process: ours may be next
       continue;
     }
     if (Date.now() > deadline) throw new LockTimeoutError(path, holder);
