@@ -28,42 +28,40 @@ export function attachAuditStore(
       log.error({ err, command: entry.command, user: entry.userId }, "could not store the audit record");
     }
   };
+  /** What every record starts with: who, where, what was typed, when. */
+  const common = (e: {
+    startedAt?: number;
+    userId: number;
+    userName?: string;
+    chatId: number;
+    text?: string;
+    command: string;
+    role?: AuditEntry["role"];
+  }) => {
+    const now = clock.now();
+    return {
+      at: e.startedAt ?? now,
+      finishedAt: now,
+      userId: e.userId,
+      ...(e.userName ? { userName: e.userName } : {}),
+      chatId: e.chatId,
+      text: e.text ?? `/${e.command}`,
+      command: e.command,
+      ...(e.role ? { role: e.role } : {}),
+    };
+  };
   return listenAll(bus, {
-    "command.denied": (e) => {
-      const now = clock.now();
+    "command.denied": (e) =>
+      write({ ...common(e), targets: [], outcome: "denied", denied: e.reason, processes: [] }),
+    "command.done": (e) =>
       write({
-        at: e.startedAt ?? now,
-        finishedAt: now,
-        userId: e.userId,
-        ...(e.userName ? { userName: e.userName } : {}),
-        chatId: e.chatId,
-        text: e.text ?? `/${e.command}`,
-        command: e.command,
-        ...(e.role ? { role: e.role } : {}),
-        targets: [],
-        outcome: "denied",
-        denied: e.reason,
-        processes: [],
-      });
-    },
-    "command.done": (e) => {
-      const now = clock.now();
-      write({
-        at: e.startedAt ?? now,
-        finishedAt: now,
-        userId: e.userId,
-        ...(e.userName ? { userName: e.userName } : {}),
-        chatId: e.chatId,
-        text: e.text ?? `/${e.command}`,
-        command: e.command,
-        ...(e.role ? { role: e.role } : {}),
+        ...common(e),
         targets: e.targets,
         outcome: e.outcome,
         ...(e.detail ? { detail: e.detail } : {}),
         ...(e.confirmation ? { confirmation: e.confirmation } : {}),
         ...(e.commandId ? { commandIds: e.commandId.split(",") } : {}),
         processes: e.processes ?? [],
-      });
-    },
+      }),
   });
 }
