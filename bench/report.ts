@@ -1,7 +1,9 @@
 /**
  * The results table and bench/results.json. The JSON has the keys of issue 7 (and of issue 12: the
  * round trip through the proxy; of issue 13: the monitor without its state, alert enqueue → Bot
- * API request), all numbers;
+ * API request; of issue 15: the Python runtime beside the TypeScript one and seed 003's design),
+ * all numbers, or null for a figure whose stage was skipped (NaN: not root; no /usr/bin/python3
+ * with zmq, or no missionctl package);
  * the table adds the context needed to read them (targets, extra percentiles, machine load).
  */
 import { writeFileSync } from "node:fs";
@@ -24,6 +26,17 @@ export const KEYS = {
   monitor_cpu_nostate_pct: undefined,
   alert_request_p99_ms: undefined,
   bot_rss_mb: 100,
+  python_idle_cpu_pct: 0.5,
+  py_interrupt_p50_ms: undefined,
+  py_interrupt_p99_ms: undefined,
+  ts_interrupt_p50_ms: undefined,
+  ts_interrupt_p99_ms: undefined,
+  py_interrupt_ratio: undefined,
+  py_rtt_p50_us: undefined,
+  py_rtt_p99_us: undefined,
+  seed003_rtt_p50_us: undefined,
+  seed003_rtt_p99_us: undefined,
+  py_rtt_ratio: 1.0,
 } as const;
 
 export type Results = Record<keyof typeof KEYS, number>;
@@ -32,14 +45,19 @@ const round = (n: number): number => (Math.abs(n) >= 100 ? Math.round(n) : Math.
 
 /** Writes results.json (exactly the issue's keys) and prints the table; returns the missed targets. */
 export function report(results: Results, notes: Record<string, string>, file: URL): string[] {
-  const json = Object.fromEntries(Object.keys(KEYS).map((k) => [k, round(results[k as keyof Results])]));
+  const json = Object.fromEntries(
+    Object.keys(KEYS).map((k) => [k, round(results[k as keyof Results] ?? Number.NaN)]),
+  );
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   const missed: string[] = [];
   const rows = Object.entries(KEYS).map(([key, target]) => {
     const value = results[key as keyof Results];
-    const ok = target === undefined ? "" : value <= target ? "met" : "MISSED";
+    // NaN or absent: the stage was skipped (its progress line says why); neither met nor missed.
+    const skipped = value === undefined || Number.isNaN(value);
+    const ok = target === undefined ? "" : skipped ? "skipped" : value <= target ? "met" : "MISSED";
     if (ok === "MISSED") missed.push(key);
-    return [key, String(round(value)), target === undefined ? "" : `≤ ${target}`, ok, notes[key] ?? ""];
+    const shown = skipped ? "—" : String(round(value));
+    return [key, shown, target === undefined ? "" : `≤ ${target}`, ok, notes[key] ?? ""];
   });
   const head = ["figure", "value", "target", "", "detail"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

@@ -4,6 +4,7 @@
  *
  * Order matters: the bot of kill-alert stays up through monitor-cpu so that bot_rss_mb is read
  * "after the runs above"; monitor-cpu runs in this process, so nothing else of ours is busy in it.
+ * The Python stages (issue 15) run before the bot starts, so it is not on the cores they measure.
  */
 import { loadavg } from "node:os";
 import { benchAlertOutbox } from "./alert-outbox.ts";
@@ -16,6 +17,11 @@ import { type BotHandle, benchKillAlert } from "./kill-alert.ts";
 import { benchLinkDown } from "./link-down.ts";
 import { benchMonitorCpu } from "./monitor-cpu.ts";
 import { benchProxyRtt } from "./proxy-rtt.ts";
+import { cleanupPython } from "./python-common.ts";
+import { benchPythonIdleCpu } from "./python-idle-cpu.ts";
+import { benchPythonInterrupt } from "./python-interrupt.ts";
+import { pythonNotes } from "./python-report.ts";
+import { benchPythonRtt } from "./python-rtt.ts";
 import { report } from "./report.ts";
 import { benchRtt } from "./rtt.ts";
 
@@ -48,6 +54,21 @@ async function main(): Promise<number> {
   );
   const idle = await stage("idle-cpu", benchIdleCpu, (r) => `${f(r.idle_cpu_ms)} ms CPU in 10 s`);
   const exit = await stage("exit20", benchExit20, (r) => `all ok in ${f(r.exit20_ms)} ms`);
+  const pyIdle = await stage("python-idle", benchPythonIdleCpu, (r) =>
+    r.skipped
+      ? `skipped: ${r.skipped}`
+      : `${f(r.python_idle_cpu_ms)} ms CPU in 10 s (${f(r.python_idle_cpu_pct, 2)} %); TypeScript beside it ${f(r.ts_idle_cpu_ms)} ms`,
+  );
+  const pyIntr = await stage("python-intr", benchPythonInterrupt, (r) =>
+    r.skipped
+      ? `skipped: ${r.skipped}`
+      : `Python p50 ${f(r.py_interrupt_p50_ms, 2)} ms, p99 ${f(r.py_interrupt_p99_ms, 2)} ms; TypeScript p50 ${f(r.ts_interrupt_p50_ms, 2)} ms, p99 ${f(r.ts_interrupt_p99_ms, 2)} ms`,
+  );
+  const pyRtt = await stage("python-rtt", benchPythonRtt, (r) =>
+    r.skipped
+      ? `skipped: ${r.skipped}`
+      : `Python p50 ${f(r.py_rtt_p50_us)} µs, seed 003 p50 ${f(r.seed003_rtt_p50_us)} µs`,
+  );
   let bot: BotHandle | undefined;
   try {
     const kill = await stage(
@@ -93,6 +114,17 @@ async function main(): Promise<number> {
         monitor_cpu_nostate_pct: monOff.monitor_cpu_pct,
         alert_request_p99_ms: outbox.outbox_p99_ms,
         bot_rss_mb: botRss,
+        python_idle_cpu_pct: pyIdle.python_idle_cpu_pct,
+        py_interrupt_p50_ms: pyIntr.py_interrupt_p50_ms,
+        py_interrupt_p99_ms: pyIntr.py_interrupt_p99_ms,
+        ts_interrupt_p50_ms: pyIntr.ts_interrupt_p50_ms,
+        ts_interrupt_p99_ms: pyIntr.ts_interrupt_p99_ms,
+        py_interrupt_ratio: pyIntr.py_interrupt_p50_ms / pyIntr.ts_interrupt_p50_ms,
+        py_rtt_p50_us: pyRtt.py_rtt_p50_us,
+        py_rtt_p99_us: pyRtt.py_rtt_p99_us,
+        seed003_rtt_p50_us: pyRtt.seed003_rtt_p50_us,
+        seed003_rtt_p99_us: pyRtt.seed003_rtt_p99_us,
+        py_rtt_ratio: pyRtt.py_rtt_p50_us / pyRtt.seed003_rtt_p50_us,
       },
       {
         rtt_p50_us: `µs, 10,000 pings; CPU per round trip ${f(rtt.cpu_per_rtt_us)} µs (both processes)`,
@@ -109,6 +141,7 @@ async function main(): Promise<number> {
         monitor_cpu_nostate_pct: "% of one core, the same run without a state",
         alert_request_p99_ms: `ms, alert published → Bot API called, through the SQLite outbox (fsync); p50 ${f(outbox.outbox_p50_ms, 2)}; in memory only: p50 ${f(outbox.memory_p50_ms, 2)}, p99 ${f(outbox.memory_p99_ms, 2)}`,
         bot_rss_mb: "MB VmRSS",
+        ...pythonNotes(pyIdle, pyIntr, pyRtt),
       },
       new URL("./results.json", import.meta.url),
     );
@@ -123,17 +156,20 @@ async function main(): Promise<number> {
 
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
   process.once(sig, () => {
+    cleanupPython();
     cleanupAll();
     process.exit(130);
   });
 }
 main().then(
   (code) => {
+    cleanupPython();
     cleanupAll();
     process.exit(code);
   },
   (err: unknown) => {
     console.error("[bench] failed:", err);
+    cleanupPython();
     cleanupAll();
     process.exit(1);
   },
