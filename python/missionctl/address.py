@@ -7,7 +7,7 @@ import os
 import re
 from typing import NamedTuple
 
-from .errors import IpcError
+from .errors import IpcError, quote
 
 _TCP = re.compile(r"tcp://(\[[^\]]+\]|[^:/\[\]]+):(\d{1,5})")
 _PROXY = re.compile(r"tcp://(\*|\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})")
@@ -65,7 +65,7 @@ def proxy_address_problem(address: str) -> str | None:
     """Why ``address`` cannot be MISSIONCTL_PROXY (``tcp://HOST:PORT``; PORT + 1 is the backend)."""
     match = _PROXY.fullmatch(address)
     if not match or not 1 <= int(match.group(2)) <= 65534:
-        return f"{address!r} is not tcp://HOST:PORT with PORT from 1 to 65534 (PORT + 1 is the backend)"
+        return f"{quote(address)} is not tcp://HOST:PORT with PORT from 1 to 65534 (PORT + 1 is the backend)"
     if match.group(1) == "*":
         return f'{address}: "*" binds every interface; connect to the proxy\'s host name or address'
     return None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import NoReturn, TypeVar
 
 from .config import Settings, load_settings
-from .errors import ConfigError, UsageError
+from .errors import ConfigError, UsageError, quote
 
 T = TypeVar("T")
 
@@ -32,7 +32,7 @@ def milliseconds(flag: str, raw: str | None, default: int, low: int, high: int) 
         return default
     if not re.fullmatch(r"\d+", raw) or not low <= int(raw) <= high:
         kind = "a positive" if low > 0 else "a non-negative"
-        raise UsageError(f"{flag} takes {kind} integer (ms) of at most {high}, not {raw!r}")
+        raise UsageError(f"{flag} takes {kind} integer (ms) of at most {high}, not {quote(raw)}")
     return int(raw)
 
 

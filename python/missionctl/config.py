@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .address import parse_peer_spec, plain_address_problem, proxy_address_problem
-from .errors import ConfigError
+from .errors import ConfigError, quote
 from .ids import is_process_id
 
 LOG_LEVELS = ("trace", "debug", "info", "warn", "error", "fatal", "silent")
@@ -75,7 +75,7 @@ def _int(raw: str | None, name: str, default: int, maximum: int, problems: list[
     if raw is None:
         return default
     if not re.fullmatch(r"\d+", raw) or not 1 <= int(raw) <= maximum:
-        problems.append(f"{name}: must be a positive integer of at most {maximum}, not {raw!r}")
+        problems.append(f"{name}: must be a positive integer of at most {maximum}, not {quote(raw)}")
         return default
     return int(raw)
 
@@ -100,13 +100,13 @@ def load_settings(env: Mapping[str, str] | None = None, env_file: str | None = "
     problems: list[str] = []
     bot_id = values["MISSIONCTL_ID"] or "chatops"
     if not is_process_id(bot_id):
-        problems.append(f"MISSIONCTL_ID: {bot_id!r} is not a process id")
+        problems.append(f"MISSIONCTL_ID: {quote(bot_id)} is not a process id")
     processes = tuple(s.strip() for s in (values["MISSIONCTL_PROCESSES"] or "").split(",") if s.strip())
     for spec in processes:
         peer = parse_peer_spec(spec)
         problem = plain_address_problem(peer.address) if peer.address is not None else None
         if not is_process_id(peer.id):
-            problems.append(f"MISSIONCTL_PROCESSES: {peer.id!r} is not a process id")
+            problems.append(f"MISSIONCTL_PROCESSES: {quote(peer.id)} is not a process id")
         elif problem:
             problems.append(f"MISSIONCTL_PROCESSES: {peer.id}: {problem}")
     proxy = values["MISSIONCTL_PROXY"]

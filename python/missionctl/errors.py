@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+
+def quote(value: Any) -> str:
+    """A value as user-facing messages show it, the way the TypeScript side does (JSON).
+
+    >>> quote("a b")
+    '"a b"'
+    """
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 class MissionctlError(Exception):

@@ -7,7 +7,7 @@ import re
 import time
 from collections.abc import Callable
 
-from .errors import IpcError
+from .errors import IpcError, quote
 
 PROCESS_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 COMMAND_TYPE_RE = re.compile(r"[a-z][a-z0-9_]{0,30}")
@@ -30,19 +30,19 @@ def is_target_id(value: object) -> bool:
 
 def assert_process_id(value: str, what: str = "process id") -> str:
     if not is_process_id(value):
-        raise IpcError("INVALID_ID", f"invalid {what} {value!r}: letters, digits, _ and -, at most 40", id=value)
+        raise IpcError("INVALID_ID", f"invalid {what} {quote(value)}: letters, digits, _ and -, at most 40", id=value)
     return value
 
 
 def assert_target_id(value: str) -> str:
     if not is_target_id(value):
-        raise IpcError("INVALID_ID", f"invalid target {value!r}", id=value)
+        raise IpcError("INVALID_ID", f"invalid target {quote(value)}", id=value)
     return value
 
 
 def assert_command_type(value: str) -> str:
     if not is_command_type(value):
-        raise IpcError("INVALID_ID", f"invalid command type {value!r}", type=value)
+        raise IpcError("INVALID_ID", f"invalid command type {quote(value)}", type=value)
     return value
 
 

@@ -51,6 +51,16 @@ def create_logger(name: str = "missionctl", level: str = "info", stream: IO[str]
     return logger
 
 
+def default_logger(level: str) -> logging.Logger:
+    """The logger a runtime uses when given none: the application's own logging if it configured
+    any (handlers on the root logger), else JSON lines on stdout at ``level`` (LOG_LEVEL)."""
+    if logging.getLogger().handlers:
+        logger = logging.getLogger("missionctl")
+        logger.propagate = True  # to the application's handlers
+        return logger
+    return create_logger("missionctl", level)
+
+
 def silent_logger(name: str = "missionctl.silent") -> logging.Logger:
     logger = logging.getLogger(name)
     logger.addHandler(logging.NullHandler())

@@ -16,9 +16,11 @@ from typing import Any
 
 from .builtins import register_builtin_commands, register_custom_commands
 from .command_system import CommandSystem, Handler
+from .config import load_settings
 from .errors import StrategyError
 from .hooks import install_process_hooks
 from .ids import is_process_id
+from .log import default_logger
 from .setup import default_ipc
 from .step import Sleeper, StepContext, StepOutcome, StepRun, StopOutcome, exit_event
 
@@ -52,8 +54,9 @@ class StrategyRuntime:
         _validate(strategy_id, step, interval_s, heartbeat_s, on_step_error)
         self.id = strategy_id
         self.interval_s, self.heartbeat_s = float(interval_s), float(heartbeat_s)
-        self.log = log or logging.getLogger(f"missionctl.{strategy_id}")
-        self.ipc, default_hear = (ipc, []) if ipc is not None else default_ipc(strategy_id, self.log)
+        settings = load_settings() if ipc is None or log is None else None
+        self.log = log or default_logger(settings.log_level if settings else "info")
+        self.ipc, default_hear = (ipc, []) if ipc is not None else default_ipc(strategy_id, self.log, settings)
         self._hear = default_hear if hear is None else hear
         self._step_fn, self._on_step_error = step, on_step_error
         self._grace_s, self._linger_s = abort_grace_s, linger_s

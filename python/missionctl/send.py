@@ -15,7 +15,7 @@ from .cli import milliseconds, parser, preamble
 from .codec import MAX_JSON_DEPTH, nests_deeper_than
 from .command_system import CommandSystem
 from .config import Settings
-from .errors import ConfigError, IpcError, LockTimeoutError, UnsafeIpcDirError, UsageError
+from .errors import ConfigError, IpcError, LockTimeoutError, UnsafeIpcDirError, UsageError, quote
 from .ids import is_command_type, is_group_target, is_process_id, is_target_id, target_matches
 from .lock import acquire_id_lock
 from .log import create_logger
@@ -65,16 +65,16 @@ def parse_args(argv: list[str]) -> SendArgs | None:
     if ns.help:
         return None
     if extra:
-        raise UsageError(f"unexpected argument {extra[0]!r}")
+        raise UsageError(f"unexpected argument {quote(extra[0])}")
     if len(ns.positionals) < 2:
         raise UsageError("missing <target> or <command_type>")
     if len(ns.positionals) > 3:
-        raise UsageError(f"unexpected argument {ns.positionals[3]!r}")
+        raise UsageError(f"unexpected argument {quote(ns.positionals[3])}")
     target, command_type, *rest = ns.positionals
     if not is_target_id(target):
-        raise UsageError(f"invalid target {target!r}")
+        raise UsageError(f"invalid target {quote(target)}")
     if not is_command_type(command_type):
-        raise UsageError(f"invalid command type {command_type!r}")
+        raise UsageError(f"invalid command type {quote(command_type)}")
     payload: Any = {}
     if rest:
         try:
@@ -87,7 +87,7 @@ def parse_args(argv: list[str]) -> SendArgs | None:
             raise UsageError(f"payload nests deeper than {MAX_JSON_DEPTH} levels")
     sender = ns.sender if ns.sender is not None else "cli"
     if not is_process_id(sender):
-        raise UsageError(f"invalid --as id {sender!r}")
+        raise UsageError(f"invalid --as id {quote(sender)}")
     timeout = milliseconds("--timeout", ns.timeout, 0, 1, MAX_SEND_TIMEOUT_MS) if ns.timeout is not None else None
     return SendArgs(target, command_type, payload, sender, timeout)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .address import parse_peer_spec, plain_address_problem
 from .cli import milliseconds, parser, preamble
 from .command_system import CommandSystem
-from .errors import ConfigError, UnsafeIpcDirError, UsageError
+from .errors import ConfigError, UnsafeIpcDirError, UsageError, quote
 from .ids import is_process_id
 from .ipc_dir import ensure_ipc_dir
 from .log import create_logger
@@ -60,16 +60,16 @@ def parse_args(argv: list[str]) -> StrategyArgs | None:
     if ns.help:
         return None
     if extra:
-        raise UsageError(f"unexpected argument {extra[0]!r}")
+        raise UsageError(f"unexpected argument {quote(extra[0])}")
     if ns.id is None:
         raise UsageError("missing <id>")
     if not is_process_id(ns.id):
-        raise UsageError(f"invalid id {ns.id!r}: letters, digits, _ and -, at most 40")
+        raise UsageError(f"invalid id {quote(ns.id)}: letters, digits, _ and -, at most 40")
     hear = [s.strip() for s in ns.hear.split(",")] if ns.hear is not None else None
     for spec in hear or []:
         peer = parse_peer_spec(spec)
         if not is_process_id(peer.id):
-            raise UsageError(f"--hear: invalid process id {spec!r}")
+            raise UsageError(f"--hear: invalid process id {quote(spec)}")
         problem = plain_address_problem(peer.address) if peer.address is not None else None
         if problem:
             raise UsageError(f"--hear: {problem}")

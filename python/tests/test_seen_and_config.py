@@ -1,9 +1,11 @@
+import logging
 import os
 import tempfile
 import unittest
 
 from missionctl.config import load_settings, parse_dotenv
 from missionctl.errors import ConfigError
+from missionctl.log import JsonFormatter, default_logger
 from missionctl.seen import SeenCache
 
 
@@ -56,3 +58,20 @@ class ConfigTest(unittest.TestCase):
         for needle in ("MISSIONCTL_ID", "not a loopback", "MISSIONCTL_REPLY_TIMEOUT_MS", "binds every interface",
                        "MISSIONCTL_CERT: required", "MISSIONCTL_PROXY_CERT: required", "LOG_LEVEL"):
             self.assertIn(needle, text)
+        self.assertIn('MISSIONCTL_ID: "a b" is not a process id', text)  # quoted as the TypeScript side does
+
+
+class DefaultLoggerTest(unittest.TestCase):
+    def test_json_lines_at_the_level_given_unless_the_application_set_up_logging(self):
+        root = logging.getLogger()
+        saved = root.handlers[:]
+        self.addCleanup(setattr, root, "handlers", saved)
+        root.handlers = []
+        log = default_logger("warn")
+        self.assertEqual([type(h.formatter) for h in log.handlers], [JsonFormatter])
+        self.assertFalse(log.isEnabledFor(logging.INFO))
+        root.handlers = [logging.NullHandler()]
+        log.handlers.clear()
+        log = default_logger("debug")
+        self.assertEqual(log.handlers, [])  # the application's handlers, reached through the root
+        self.assertTrue(log.propagate)

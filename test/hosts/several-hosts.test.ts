@@ -1,13 +1,13 @@
 /**
  * Several hosts for real: network namespaces made here, a private /24 that exists only inside
  * them. The hub runs `missionctl proxy`, the bot and a fake Bot API; host b runs a strategy on the
- * missionctl runtime; host c the Python pyzmq strategy (examples/python/strategy.py) with zmq.auth
- * certificates. Everything goes through the proxy with CURVE. Needs root (CI is); elsewhere it
+ * missionctl runtime; host c a strategy on the Python package (`python3 -m missionctl.strategy`) with
+ * zmq.auth certificates. Everything goes through the proxy with CURVE. Needs root (CI is); elsewhere it
  * skips with a line, and under CI=true a skip is a failure.
  */
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempIpcDir, until } from "../helpers.ts";
@@ -116,7 +116,8 @@ function suite() {
       c,
       [
         PYTHON,
-        "examples/python/strategy.py",
+        "-m",
+        "missionctl.strategy",
         "py1",
         "--interval-ms",
         "600000",
@@ -125,7 +126,7 @@ function suite() {
         "--heartbeat-ms",
         "1000",
       ],
-      proxyEnv("hostc", hubAddress),
+      { ...proxyEnv("hostc", hubAddress), PYTHONPATH: resolve("python") },
     );
   }, 60_000);
 

@@ -1,3 +1,7 @@
+/**
+ * examples/python/strategy.py, the docs' fuller Python strategy on the missionctl package: its custom
+ * command with validation, its own broadcast event, and exit_now ending a quoting round mid-way.
+ */
 import { afterEach, expect, it } from "vitest";
 import { until } from "../helpers.ts";
 import { describePython, PYTHON } from "../python.ts";
@@ -11,60 +15,48 @@ afterEach(async () => {
   run = undefined;
 });
 
-const python = (...flags: string[]) =>
-  spawnChild([PYTHON, "examples/python/strategy.py", ID, "--step-ms", "0", ...flags], ID);
+const python = (...flags: string[]) => spawnChild([PYTHON, "examples/python/strategy.py", ID, ...flags], ID);
 
 describePython("examples/python/strategy.py", () => {
-  it("answers ping and status, and finish_and_exit with accepted → stopped → ok, exit 0", async () => {
-    run = await python("--interval-ms", "600000", "--heartbeat-ms", "200");
-    const status = await statusUntil(run, (s) => s.state === "sleeping", 20_000, ID);
-    expect(status).toMatchObject({ state: "sleeping", step: 1, last_step_ms: expect.any(Number) });
-    expect(typeof status.next_step_at).toBe("number");
+  it("set_spread answers ok with the new value and refuses a bad one; each round broadcasts quotes", async () => {
+    run = await python("--interval-s", "600", "--step-s", "0");
+    await statusUntil(run, (s) => s.state === "sleeping" && s.step === 1, 20_000, ID);
+    // Step 1 ran before we were connected: its broadcast left before anyone listened. Wake for step 2.
     const current = run;
-    await until(() => current.messages.some((m) => m.command_type === "heartbeat"), 20_000, "a heartbeat");
-    const ping = await run.send("ping");
-    expect(ping.terminal.get(ID)).toMatchObject({ status: "ok", result: { state: "sleeping" } });
+    const quotes = () => current.messages.filter((m) => m.command_type === "quotes").map((m) => m.payload);
+    expect((await run.send("wake")).ok).toBe(true);
+    await until(() => quotes().length === 1, 20_000, "a quotes event");
+    expect(quotes()).toEqual([{ spread_bps: 5, sent: 8 }]);
+
+    const set = await run.send("set_spread", { bps: 7 });
+    expect(set.terminal.get(ID)).toMatchObject({ status: "ok", result: { spread_bps: 7, previous: 5 } });
+    for (const bps of [0, 501, 2.5, "7", true]) {
+      const bad = await run.send("set_spread", { bps });
+      expect(bad.terminal.get(ID)).toMatchObject({
+        status: "error",
+        error: expect.stringMatching(/bps must be/),
+      });
+    }
+    expect((await run.send("wake")).ok).toBe(true);
+    await until(() => quotes().length === 2, 20_000, "a second quotes event");
+    expect(quotes()[1]).toEqual({ spread_bps: 7, sent: 12 });
+
     const r = await run.send("finish_and_exit");
-    expect(r.terminal.get(ID)?.result).toMatchObject({
-      state: "stopping",
-      reason: "finish_and_exit",
-      exit_code: 0,
-    });
-    expect(await run.exit).toBe(0);
-    expect(run.events.filter((e) => !e.startsWith("exit:"))).toEqual([
-      "reply:ping:ok",
-      "reply:finish_and_exit:accepted",
-      "event:stopped",
-      "reply:finish_and_exit:ok",
-    ]);
-    const beat = run.messages.find((m) => m.command_type === "heartbeat");
-    expect(beat?.payload).toMatchObject({ pid: run.child.pid, interval_ms: 200, seq: expect.any(Number) });
-  });
-
-  it("pause, wake, resume, an unknown type, and exit_now while sleeping", async () => {
-    run = await python("--interval-ms", "600000");
-    await statusUntil(run, (s) => s.state === "sleeping", 20_000, ID);
-    expect((await run.send("pause")).terminal.get(ID)?.result).toEqual({ state: "paused" });
-    expect((await run.send("wake")).terminal.get(ID)?.result).toEqual({ state: "paused" });
-    expect((await run.send("resume")).terminal.get(ID)?.result).toEqual({ state: "running" });
-    await statusUntil(run, (s) => s.step === 2 && s.state === "sleeping", 20_000, ID);
-    const unknown = await run.send("frobnicate");
-    expect(unknown.terminal.get(ID)?.error).toMatch(/frobnicate/);
-    const r = await run.send("exit_now");
-    expect(r.terminal.get(ID)?.result).toMatchObject({ reason: "exit_now", exit_code: 0 });
+    expect(r.terminal.get(ID)?.result).toMatchObject({ reason: "finish_and_exit", exit_code: 0 });
     expect(await run.exit).toBe(0);
   });
 
-  it("exit_now cancels a running step", async () => {
-    run = await python("--step-ms", "600000");
+  it("exit_now ends a long quoting round at once: accepted → stopped → ok, exit 0", async () => {
+    run = await python("--step-s", "600");
     await statusUntil(run, (s) => s.state === "running", 20_000, ID);
     const r = await run.send("exit_now");
     expect(r.terminal.get(ID)?.result).toMatchObject({ reason: "exit_now", exit_code: 0 });
     expect(await run.exit).toBe(0);
-    expect(run.events.filter((e) => !e.startsWith("exit:"))).toEqual([
+    expect(run.events.filter((e) => !e.startsWith("exit:") && e !== "event:quotes")).toEqual([
       "reply:exit_now:accepted",
       "event:stopped",
       "reply:exit_now:ok",
     ]);
+    expect(run.messages.some((m) => m.command_type === "quotes")).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ afterEach(async () => {
   run = undefined;
 });
 
-describePython("examples/python/minimal.py (README)", () => {
+describePython("examples/python/minimal.py (README, docs/python.md)", () => {
   it("answers ping, status, pause, an unknown type, and exits in order accepted → stopped → ok", async () => {
     run = await spawnChild([PYTHON, "examples/python/minimal.py", ID], ID);
     const status = await statusUntil(run, (s) => s.state === "sleeping" && s.step === 1, 20_000, ID);
