@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { hostPort, httpsUrl, intList, list, positiveInt, webhookSecret } from "./config-fields.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { MissionctlError } from "./errors.ts";
 import { plainAddressProblem } from "./ipc/address.ts";
@@ -24,6 +25,8 @@ export class ConfigError extends MissionctlError<"INVALID_CONFIG"> {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** The languages of every user-visible text (src/i18n/). */
+export const LANGUAGES = ["en", "zh"] as const;
 
 /**
  * Every default of missionctl, said once: the schema below falls back to the configuration ones, and
@@ -53,54 +56,15 @@ export const DEFAULTS = Object.freeze({
   /** A TCP connect to the proxy not done within this is abandoned and retried. */
   MISSIONCTL_CONNECT_TIMEOUT_MS: 1000,
   LOG_LEVEL: "info",
+  /** Where the webhook server listens, behind the user's TLS proxy (docs/operations.md). */
+  TELEGRAM_WEBHOOK_LISTEN: "127.0.0.1:8443",
+  /** Language of alerts, and of replies to users whose Telegram language is unknown. */
+  MISSIONCTL_LANG: "en",
   /** Not configuration: a strategy's heartbeat interval, and the one the monitor assumes until told. */
   HEARTBEAT_INTERVAL_MS: 5000,
   /** Not configuration: the process id `missionctl send` sends as, which strategies hear by default. */
   CLI_ID: "cli",
 } as const);
-
-/** Comma-separated list; blanks between commas are ignored. */
-const list = (raw: string | undefined): string[] =>
-  (raw ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-
-const intList = (what: string, allowNegative: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      const out: number[] = [];
-      for (const item of list(raw)) {
-        const ok = allowNegative ? /^-?\d{1,20}$/.test(item) : /^\d{1,20}$/.test(item);
-        if (ok && Number.isSafeInteger(Number(item))) out.push(Number(item));
-        else ctx.addIssue({ code: "custom", message: `${JSON.stringify(item)} is not a numeric ${what}` });
-      }
-      return out;
-    });
-
-/**
- * A positive integer, at most `max` when given: durations have one because a value no one means (an
- * extra digit or three) would otherwise be taken literally, so `max` is named in the message.
- */
-const positiveInt = (fallback: number, max?: number) =>
-  z
-    .string()
-    .optional()
-    .transform((raw, ctx) => {
-      if (raw === undefined) return fallback;
-      const n = Number(raw);
-      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n <= 0 || (max !== undefined && n > max)) {
-        const bound = max === undefined ? "" : ` of at most ${max}`;
-        ctx.addIssue({
-          code: "custom",
-          message: `must be a positive integer${bound} (got ${JSON.stringify(raw)})`,
-        });
-        return fallback;
-      }
-      return n;
-    });
 
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: z
@@ -176,6 +140,13 @@ const schema = z.object({
   MISSIONCTL_LINK_HEARTBEAT_MS: positiveInt(DEFAULTS.MISSIONCTL_LINK_HEARTBEAT_MS, 60_000),
   MISSIONCTL_LINK_TIMEOUT_MS: positiveInt(DEFAULTS.MISSIONCTL_LINK_TIMEOUT_MS, 600_000),
   MISSIONCTL_CONNECT_TIMEOUT_MS: positiveInt(DEFAULTS.MISSIONCTL_CONNECT_TIMEOUT_MS, 60_000),
+  MISSIONCTL_METRICS: hostPort().optional(),
+  TELEGRAM_WEBHOOK_URL: httpsUrl().optional(),
+  TELEGRAM_WEBHOOK_LISTEN: z.string().default(DEFAULTS.TELEGRAM_WEBHOOK_LISTEN).pipe(hostPort()),
+  TELEGRAM_WEBHOOK_SECRET: webhookSecret().optional(),
+  MISSIONCTL_LANG: z
+    .enum(LANGUAGES, { error: `must be one of ${LANGUAGES.join(", ")}` })
+    .default(DEFAULTS.MISSIONCTL_LANG),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default(DEFAULTS.LOG_LEVEL),
@@ -204,6 +175,14 @@ const crossChecked = schema.check(
             message: `${why}: the proxy's public certificate, its *.key file`,
           });
         }
+      }
+      if (c.TELEGRAM_WEBHOOK_URL !== undefined && c.TELEGRAM_WEBHOOK_SECRET === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["TELEGRAM_WEBHOOK_SECRET"],
+          message:
+            "required with TELEGRAM_WEBHOOK_URL: 1 to 256 of A-Z a-z 0-9 _ - (e.g. `openssl rand -hex 32`)",
+        });
       }
       if (c.MISSIONCTL_LINK_TIMEOUT_MS <= c.MISSIONCTL_LINK_HEARTBEAT_MS) {
         ctx.addIssue({

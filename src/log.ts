@@ -11,6 +11,12 @@ export const REDACT_PATHS = [
   "TELEGRAM_BOT_TOKEN",
   "*.token",
   "*.TELEGRAM_BOT_TOKEN",
+  "TELEGRAM_WEBHOOK_SECRET",
+  "*.TELEGRAM_WEBHOOK_SECRET",
+  "secret",
+  "*.secret",
+  "secretToken",
+  "*.secretToken",
   "url",
   "*.url",
 ];

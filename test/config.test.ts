@@ -242,4 +242,46 @@ describe("proxy mode configuration", () => {
       "MISSIONCTL_LINK_TIMEOUT_MS: must be longer than MISSIONCTL_LINK_HEARTBEAT_MS (3000 <= 3000)",
     ]);
   });
+
+  it("operations: metrics off, long polling, webhook listen 127.0.0.1:8443, English", () => {
+    const c = load({});
+    expect(c.MISSIONCTL_METRICS).toBeUndefined();
+    expect(c.TELEGRAM_WEBHOOK_URL).toBeUndefined();
+    expect(c.TELEGRAM_WEBHOOK_LISTEN).toEqual({ host: "127.0.0.1", port: 8443 });
+    expect(c.MISSIONCTL_LANG).toBe("en");
+  });
+
+  it("takes a metrics address, a webhook with its secret, and Chinese", () => {
+    const c = load({
+      MISSIONCTL_METRICS: "0.0.0.0:9464",
+      TELEGRAM_WEBHOOK_URL: "https://bot.example.com/tg",
+      TELEGRAM_WEBHOOK_LISTEN: "[::1]:8443",
+      TELEGRAM_WEBHOOK_SECRET: "s3cret_-X",
+      MISSIONCTL_LANG: "zh",
+    });
+    expect(c.MISSIONCTL_METRICS).toEqual({ host: "0.0.0.0", port: 9464 });
+    expect(c.TELEGRAM_WEBHOOK_LISTEN).toEqual({ host: "::1", port: 8443 });
+    expect(c).toMatchObject({ TELEGRAM_WEBHOOK_SECRET: "s3cret_-X", MISSIONCTL_LANG: "zh" });
+  });
+
+  it("refuses bad operations values, one line each, and never echoes the webhook secret", () => {
+    const problems = problemsOf({
+      MISSIONCTL_METRICS: "9464",
+      TELEGRAM_WEBHOOK_URL: "http://bot.example.com/tg",
+      TELEGRAM_WEBHOOK_LISTEN: "127.0.0.1:0",
+      TELEGRAM_WEBHOOK_SECRET: "has spaces and $ecret",
+      MISSIONCTL_LANG: "fr",
+    });
+    expect(problems.map((p) => p.split(":")[0])).toEqual([
+      "MISSIONCTL_METRICS",
+      "TELEGRAM_WEBHOOK_URL",
+      "TELEGRAM_WEBHOOK_LISTEN",
+      "TELEGRAM_WEBHOOK_SECRET",
+      "MISSIONCTL_LANG",
+    ]);
+    expect(problems.join("\n")).not.toContain("$ecret");
+    expect(problemsOf({ TELEGRAM_WEBHOOK_URL: "https://bot.example.com/tg" })).toEqual([
+      expect.stringMatching(/^TELEGRAM_WEBHOOK_SECRET: required with TELEGRAM_WEBHOOK_URL/),
+    ]);
+  });
 });
