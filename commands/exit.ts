@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { flagsArg, reachesMany, targetArg, wordsArg } from "../src/bot/args.ts";
 import { defineCommand } from "../src/bot/types.ts";
+import { localized } from "../src/i18n/index.ts";
 
 /**
  * /exit <target…> [--now]: finish_and_exit (the step in progress finishes, the sleep ends at once),
@@ -8,7 +9,7 @@ import { defineCommand } from "../src/bot/types.ts";
  */
 export default defineCommand({
   name: "exit",
-  help: "Stop processes after their current step (--now: abort the step)",
+  help: localized((t) => t.help.exit),
   usage: "/exit <target…> [--now]",
   role: "operator",
   group: "control",
@@ -28,7 +29,7 @@ export default defineCommand({
     await ctx.track({
       verb: now ? "exit --now" : "exit",
       requests: targets.map((target) => ({ target, commandType })),
-      describe: () => (now ? "exited, step aborted" : "exited after finishing its step"),
+      describe: () => (now ? ctx.t.commands.exit.aborted : ctx.t.commands.exit.finished),
       stops: true,
     });
   },

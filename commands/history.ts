@@ -1,21 +1,26 @@
 import { z } from "zod";
-import { flagsArg, targetArg } from "../src/bot/args.ts";
+import { argIssue, flagsArg, relayIssue, targetArg } from "../src/bot/args.ts";
 import { formatHistoryEntry } from "../src/bot/history-view.ts";
 import { defineCommand } from "../src/bot/types.ts";
+import { localized } from "../src/i18n/index.ts";
 
 const DEFAULT_COUNT = 10;
 const MAX_COUNT = 100;
 
 const countArg = z
   .string()
-  .regex(/^\d+$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a count` })
+  .superRefine((input, ctx) => {
+    if (!/^\d+$/.test(input)) ctx.addIssue(argIssue("notACount", { input }));
+  })
   .transform(Number)
-  .refine((n) => n >= 1 && n <= MAX_COUNT, { error: `the count is 1 to ${MAX_COUNT}` });
+  .superRefine((n, ctx) => {
+    if (!(n >= 1 && n <= MAX_COUNT)) ctx.addIssue(argIssue("countRange", { max: MAX_COUNT }));
+  });
 
 /** /history [target] [n]: the last chat commands, who sent them and how each process answered. */
 export default defineCommand({
   name: "history",
-  help: "Show the last commands: who sent what, and each process's outcome",
+  help: localized((t) => t.help.history),
   usage: "/history [target] [n]",
   role: "viewer",
   group: "read",
@@ -23,8 +28,7 @@ export default defineCommand({
   schema: z
     .object({ args: z.array(z.string()), flags: flagsArg({}), text: z.string() })
     .superRefine((t, ctx) => {
-      if (t.args.length > 2)
-        ctx.addIssue({ code: "custom", message: `too many arguments: ${t.args.slice(2).join(" ")}` });
+      if (t.args.length > 2) ctx.addIssue(argIssue("tooMany", { extra: t.args.slice(2) }));
     })
     .transform((t, ctx) => {
       // One word may be either: a number is the count, anything else the target.
@@ -34,8 +38,7 @@ export default defineCommand({
       const target = targetWord === undefined ? undefined : targetArg.safeParse(targetWord);
       const count = countWord === undefined ? undefined : countArg.safeParse(countWord);
       for (const r of [target, count]) {
-        if (r && !r.success)
-          for (const issue of r.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+        if (r && !r.success) for (const issue of r.error.issues) ctx.addIssue(relayIssue(issue));
       }
       return {
         target: target?.success ? target.data : undefined,
@@ -44,17 +47,17 @@ export default defineCommand({
     }),
   targets: (a) => (a.target ? [a.target] : []),
   handler: async (ctx, { target, count }) => {
+    const { t } = ctx;
     if (!ctx.history.kept) {
-      await ctx.reply("No history: this bot runs without a state database (MISSIONCTL_STATE).");
+      await ctx.reply(t.commands.history.notKept);
       return;
     }
     const entries = ctx.history.recent(target, count);
-    const about = target ? ` for ${target}` : "";
     if (entries.length === 0) {
-      await ctx.reply(`No commands${about} yet.`);
+      await ctx.reply(t.commands.history.none({ target }));
       return;
     }
-    const header = `Last ${entries.length} command${entries.length === 1 ? "" : "s"}${about}, oldest first:`;
-    await ctx.reply([header, ...entries.map(formatHistoryEntry)].join("\n\n"));
+    const header = t.commands.history.header({ count: entries.length, target });
+    await ctx.reply([header, ...entries.map((e) => formatHistoryEntry(e, t))].join("\n\n"));
   },
 });

@@ -1,21 +1,19 @@
 import { z } from "zod";
-import { flagsArg, targetArg } from "../src/bot/args.ts";
-import { formatClockTime, formatDuration, parseDuration } from "../src/bot/format.ts";
+import { argIssue, flagsArg, targetArg } from "../src/bot/args.ts";
+import { parseDuration } from "../src/bot/format.ts";
 import { defineCommand } from "../src/bot/types.ts";
+import { localized } from "../src/i18n/index.ts";
 
 const MAX_MUTE_MS = 30 * 86_400_000;
 
-const durationArg = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
+const durationArg = z.string().transform((input, ctx) => {
+  const ms = parseDuration(input);
   if (ms === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${JSON.stringify(text)} is not a duration: use e.g. 30m, 2h, 1d`,
-    });
+    ctx.addIssue(argIssue("notADuration", { input }));
     return z.NEVER;
   }
   if (ms > MAX_MUTE_MS) {
-    ctx.addIssue({ code: "custom", message: "a mute lasts at most 30d" });
+    ctx.addIssue(argIssue("muteTooLong", { max: "30d" }));
     return z.NEVER;
   }
   return ms;
@@ -24,7 +22,7 @@ const durationArg = z.string().transform((text, ctx) => {
 /** /mute <target> <duration>: no alerts for the target until the time is up (incidents still open). */
 export default defineCommand({
   name: "mute",
-  help: "Mute alerts for a target for a while (30m, 2h, 1d)",
+  help: localized((t) => t.help.mute),
   usage: "/mute <target> <duration>",
   role: "operator",
   group: "control",
@@ -32,9 +30,8 @@ export default defineCommand({
   schema: z
     .object({ args: z.array(z.string()), flags: flagsArg({}), text: z.string() })
     .superRefine((t, ctx) => {
-      if (t.args.length < 2) ctx.addIssue({ code: "custom", message: "missing <target> or <duration>" });
-      else if (t.args.length > 2)
-        ctx.addIssue({ code: "custom", message: `too many arguments: ${t.args.slice(2).join(" ")}` });
+      if (t.args.length < 2) ctx.addIssue(argIssue("missingTargetDuration"));
+      else if (t.args.length > 2) ctx.addIssue(argIssue("tooMany", { extra: t.args.slice(2) }));
     })
     .pipe(
       z.object({
@@ -47,8 +44,6 @@ export default defineCommand({
   targets: (a) => [a.target],
   handler: async (ctx, { target, durationMs }) => {
     const mute = ctx.mutes.add(target, durationMs);
-    await ctx.reply(
-      `Alerts for ${target} are muted for ${formatDuration(durationMs)}, until ${formatClockTime(mute.until)}.`,
-    );
+    await ctx.reply(ctx.t.commands.mute({ target, durationMs, until: mute.until }));
   },
 });

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { commandTypeArg, targetArg } from "../src/bot/args.ts";
+import { argIssue, commandTypeArg, targetArg } from "../src/bot/args.ts";
 import { defineCommand } from "../src/bot/types.ts";
 import { compactJson } from "../src/bot/views.ts";
+import { localized } from "../src/i18n/index.ts";
 
 /** The JSON after `<target> <command_type>`, taken from the raw text because it may hold spaces. */
 const payloadArg = z.string().transform((text, ctx): Record<string, unknown> => {
@@ -11,11 +12,11 @@ const payloadArg = z.string().transform((text, ctx): Record<string, unknown> => 
   try {
     value = JSON.parse(json);
   } catch {
-    ctx.addIssue({ code: "custom", message: `the payload is not valid JSON: ${json.slice(0, 100)}` });
+    ctx.addIssue(argIssue("payloadNotJson", { json: json.slice(0, 100) }));
     return z.NEVER;
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    ctx.addIssue({ code: "custom", message: 'the payload must be a JSON object, like {"level": 2}' });
+    ctx.addIssue(argIssue("payloadNotObject"));
     return z.NEVER;
   }
   return value as Record<string, unknown>;
@@ -24,7 +25,7 @@ const payloadArg = z.string().transform((text, ctx): Record<string, unknown> => 
 /** /send <target> <command_type> [json]: any command type, for what has no chat command of its own. */
 export default defineCommand({
   name: "send",
-  help: "Send any command type with a JSON payload (asks to confirm)",
+  help: localized((t) => t.help.send),
   usage: "/send <target> <command_type> [json]",
   role: "operator",
   group: "control",
@@ -34,12 +35,17 @@ export default defineCommand({
   schema: z
     .object({ args: z.array(z.string()), text: z.string() })
     .superRefine((t, ctx) => {
-      if (t.args.length < 2) ctx.addIssue({ code: "custom", message: "missing <target> or <command_type>" });
+      if (t.args.length < 2) ctx.addIssue(argIssue("missingTargetType"));
     })
     .pipe(
       z.object({
         args: z.tuple(
-          [targetArg, commandTypeArg.refine((s) => s !== "reply", "replies cannot be sent")],
+          [
+            targetArg,
+            commandTypeArg.superRefine((s, ctx) => {
+              if (s === "reply") ctx.addIssue(argIssue("noReplies"));
+            }),
+          ],
           z.string(),
         ),
         text: payloadArg,

@@ -3,6 +3,7 @@ import { flagsArg, targetArg, wordsArg } from "../src/bot/args.ts";
 import { renderProcessList } from "../src/bot/status-view.ts";
 import { defineCommand } from "../src/bot/types.ts";
 import { formatStatusResult } from "../src/bot/views.ts";
+import { localized } from "../src/i18n/index.ts";
 import { targetMatches } from "../src/ipc/ids.ts";
 
 /**
@@ -12,7 +13,7 @@ import { targetMatches } from "../src/ipc/ids.ts";
  */
 export default defineCommand({
   name: "status",
-  help: "Show every known process; with a target, also ask it for its status",
+  help: localized((t) => t.help.status),
   usage: "/status [target]",
   role: "viewer",
   group: "read",
@@ -22,24 +23,27 @@ export default defineCommand({
     .transform((t) => ({ target: t.args[0] })),
   targets: (a) => (a.target ? [a.target] : []),
   handler: async (ctx, { target }) => {
+    const { t } = ctx;
     const now = ctx.clock.now();
     const all = ctx.monitor.processes();
     const shown = target ? all.filter((p) => targetMatches(target, p.id)) : all;
-    const listing = shown.length ? renderProcessList(shown, now, target) : undefined;
+    const listing = shown.length ? renderProcessList(shown, now, target, { t }) : undefined;
     if (!target) {
-      await ctx.reply(`${listing?.text ?? "No processes known yet."}\nLayout: ${ctx.layout}.`);
+      await ctx.reply(
+        `${listing?.text ?? t.commands.status.none}\n${t.commands.status.layout({ layout: ctx.layout })}`,
+      );
       return;
     }
-    const view = listing?.text ?? `${target}: not known to the monitor`;
+    const view = listing?.text ?? t.commands.status.unknown({ target });
     if (listing?.summarized) {
-      await ctx.reply(`${view}\n(Too many to ask each for its own status: narrow the target for that.)`);
+      await ctx.reply(`${view}\n${t.commands.status.tooMany}`);
       return;
     }
     await ctx.track({
       verb: "status",
       preamble: `${view}\n`,
       requests: [{ target, commandType: "status" }],
-      describe: (r) => formatStatusResult(r.result, ctx.clock.now()),
+      describe: (r) => formatStatusResult(r.result, ctx.clock.now(), t),
     });
   },
 });

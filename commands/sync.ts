@@ -1,8 +1,11 @@
 import { z } from "zod";
-import { flagsArg } from "../src/bot/args.ts";
+import { argIssue, flagsArg } from "../src/bot/args.ts";
 import { defineCommand } from "../src/bot/types.ts";
+import { localized } from "../src/i18n/index.ts";
 
-const processArg = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "a process id: letters, digits, _ and -");
+const processArg = z.string().superRefine((s, ctx) => {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(s)) ctx.addIssue(argIssue("notAProcessId"));
+});
 
 /**
  * /sync <process> [--overwrite]: position sync of a crashed strategy (docs/position-sync.md). Its
@@ -10,7 +13,7 @@ const processArg = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "a process id: lett
  */
 export default defineCommand({
   name: "sync",
-  help: "Sync a crashed strategy's positions from its executor's log",
+  help: localized((t) => t.help.sync),
   usage: "/sync <process> [--overwrite]",
   role: "operator",
   group: "control",
@@ -19,7 +22,7 @@ export default defineCommand({
   schema: z
     .object({ args: z.array(z.string()), flags: flagsArg({ overwrite: "boolean" }), text: z.string() })
     .superRefine((t, ctx) => {
-      if (t.args.length !== 1) ctx.addIssue({ code: "custom", message: "give exactly one <process>" });
+      if (t.args.length !== 1) ctx.addIssue(argIssue("oneProcess"));
     })
     .transform((t) => ({ process: t.args[0] ?? "", overwrite: t.flags.overwrite === true }))
     .pipe(z.object({ process: processArg, overwrite: z.boolean() })),

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { flagsArg, targetArg, wordsArg } from "../src/bot/args.ts";
 import { defineCommand } from "../src/bot/types.ts";
+import { localized } from "../src/i18n/index.ts";
 
 /** /unmute <target>: removes the mutes set for exactly this target. */
 export default defineCommand({
   name: "unmute",
-  help: "Unmute alerts for a target",
+  help: localized((t) => t.help.unmute),
   usage: "/unmute <target>",
   role: "operator",
   group: "control",
@@ -16,6 +17,7 @@ export default defineCommand({
   targets: (a) => [a.target],
   handler: async (ctx, { target }) => {
     const removed = ctx.mutes.remove(target);
-    await ctx.reply(removed > 0 ? `Alerts for ${target} are unmuted.` : `${target} was not muted.`);
+    const { unmute } = ctx.t.commands;
+    await ctx.reply(removed > 0 ? unmute.done({ target }) : unmute.notMuted({ target }));
   },
 });

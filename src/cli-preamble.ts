@@ -44,15 +44,24 @@ export function parseOptions<O extends OptionsConfig>(
 
 /**
  * The parser of a command that takes no arguments (`start`, `bot`, `demo`): "help" when `--help` or
- * `-h` is among them, wherever; any other argument is refused.
+ * `-h` is among them, wherever; any other argument is refused. Lenient parseArgs, so that an
+ * unknown option is named as given rather than stopping the search for `--help`.
  *
  * @throws UsageError naming the first argument.
  * @example
  * noArguments(["--verbose"]); // throws 'unexpected argument "--verbose"'
  */
 export function noArguments(args: string[]): "help" | undefined {
-  if (args.includes("--help") || args.includes("-h")) return "help";
-  if (args.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args[0])}`);
+  const { values, tokens } = parseArgs({
+    args,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+    options: { help: { type: "boolean", short: "h" } },
+  });
+  if (values.help === true) return "help";
+  const first = tokens[0];
+  if (first) throw new UsageError(`unexpected argument ${JSON.stringify(args[first.index])}`);
   return undefined;
 }
 

@@ -24,21 +24,43 @@ const DAY = 24 * HOUR;
  * formatDuration(125 * 60_000); // "2 h 5 min"
  */
 export function formatDuration(ms: number): string {
-  if (ms < 100) return `${Math.max(0, Math.round(ms))} ms`;
-  // From 9.95 s on, one decimal would read "10.0 s": the next band says "10 s".
-  if (ms < 9_950) return `${(ms / SECOND).toFixed(1)} s`;
-  const s = Math.round(ms / SECOND);
-  if (s < 120) return `${s} s`;
-  const min = Math.round(ms / MINUTE);
-  if (min < 120) return `${min} min`;
-  if (min < 48 * 60) return compound(Math.floor(min / 60), "h", min % 60, "min");
-  const h = Math.round(ms / HOUR);
-  return compound(Math.floor(h / 24), "d", h % 24, "h");
+  return formatDurationIn(ms, ENGLISH_UNITS);
 }
+
+/**
+ * {@link formatDuration} with other unit words: one rounding rule for every language (src/i18n).
+ *
+ * @example
+ * formatDurationIn(125 * 60_000, { ms: " 毫秒", s: " 秒", min: " 分钟", h: " 小时", d: " 天" }); // "2 小时 5 分钟"
+ */
+export function formatDurationIn(ms: number, u: DurationUnits): string {
+  if (ms < 100) return `${Math.max(0, Math.round(ms))}${u.ms}`;
+  // From 9.95 s on, one decimal would read "10.0 s": the next band says "10 s".
+  if (ms < 9_950) return `${(ms / SECOND).toFixed(1)}${u.s}`;
+  const s = Math.round(ms / SECOND);
+  if (s < 120) return `${s}${u.s}`;
+  const min = Math.round(ms / MINUTE);
+  if (min < 120) return `${min}${u.min}`;
+  if (min < 48 * 60) return compound(Math.floor(min / 60), u.h, min % 60, u.min);
+  const h = Math.round(ms / HOUR);
+  return compound(Math.floor(h / 24), u.d, h % 24, u.h);
+}
+
+/** The unit words of {@link formatDurationIn}, each with its leading space. */
+export interface DurationUnits {
+  ms: string;
+  s: string;
+  min: string;
+  h: string;
+  d: string;
+}
+
+/** `3 ms`, `0.8 s`, `2 min`, `2 h 5 min`, `2 d 4 h`. */
+export const ENGLISH_UNITS: DurationUnits = { ms: " ms", s: " s", min: " min", h: " h", d: " d" };
 
 /** `2 h`, or `2 h 5 min` when the smaller unit is not zero. */
 const compound = (big: number, bigUnit: string, small: number, smallUnit: string): string =>
-  small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`;
+  small > 0 ? `${big}${bigUnit} ${small}${smallUnit}` : `${big}${bigUnit}`;
 
 const UNIT_MS: Record<string, number> = { s: SECOND, m: MINUTE, h: HOUR, d: DAY };
 

@@ -29,6 +29,7 @@ export { type Config, ConfigError, loadConfig } from "./config.ts";
 export { MissionctlError } from "./errors.ts";
 // Around all of them.
 export { LifecycleBus, type LifecycleEvents } from "./events.ts";
+export type { Lang, Localized } from "./i18n/index.ts";
 export { decodeFrame, encodeFrame, type IpcCommand } from "./ipc/codec.ts";
 // The IPC command system and its transports.
 export { type CommandHandler, IpcCommandSystem } from "./ipc/command-system.ts";
@@ -42,6 +43,15 @@ export type { ReplyEvent, RequestOptions, RequestResult } from "./ipc/request.ts
 export type { Transport, TransportHandlers } from "./ipc/transport.ts";
 export { ZmqTransport } from "./ipc/zmq-transport.ts";
 export { createLogger, type Logger } from "./log.ts";
+// Prometheus /metrics and /healthz for a bot (docs/operations.md#metrics).
+export {
+  attachBotMetrics,
+  BotHealth,
+  MetricsError,
+  type MetricsServer,
+  startMetricsServer,
+  watchPollingHealth,
+} from "./metrics/index.ts";
 export type { Incident, Mute, ProcessView } from "./monitor/types.ts";
 // The bot's durable state (docs/state.md).
 export { openState, StateError, type StateStore } from "./state/index.ts";

@@ -2,6 +2,17 @@
  * A lock file holding its owner's pid: created atomically (whole, or not at all), and taken over
  * from a dead owner under a guard so that two takers never remove each other's fresh lock. Used
  * by `send`'s per-id lock and by position sync's per-strategy lock.
+ *
+ * Why not a library such as proper-lockfile: its lock is a directory whose mtime the holder
+ * refreshes on a timer, stale once older than a threshold (2 s at least, 10 s by default). That
+ * is not the lock python/missionctl/lock.py takes, so `missionctl send` and
+ * `python3 -m missionctl.send` would no longer exclude each other; a dead holder's lock would be
+ * taken over only after the threshold instead of at once (its pid is gone: `kill(pid, 0)`); and a
+ * live holder whose timer stalls past it (a suspended laptop, SIGSTOP, a long synchronous replay)
+ * would lose its lock to a second holder. Its NFS argument (mkdir over O_EXCL) does not apply:
+ * the file is made by link(2), and a pid lock is for the processes of one host. The cost of ours:
+ * a recycled pid keeps a dead holder's lock looking held until that process ends (the wait is
+ * bounded and names the pid).
  */
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 

@@ -106,7 +106,7 @@ describe("loadConfig", () => {
   });
 });
 
-describe("parseDotenv", () => {
+describe("parseDotenv (node's util.parseEnv, a line at a time)", () => {
   it("handles comments, quotes, export and inline comments", () => {
     expect(
       parseDotenv('A=1\n\n# x\nexport B="two words"\nC=\'#not comment\'\nD=v # c\nbad line\nE="a\\nb"'),
@@ -116,6 +116,26 @@ describe("parseDotenv", () => {
       C: "#not comment",
       D: "v",
       E: "a\nb",
+    });
+  });
+
+  it("follows parseEnv: a # ends an unquoted value, backticks quote, spaces around = and CRLF are fine", () => {
+    expect(parseDotenv("F=x#y\r\nG=`g h`\r\n  H = 1  \r\nexport   I=i\nJ=a=b\nK=")).toEqual({
+      F: "x",
+      G: "g h",
+      H: "1",
+      I: "i",
+      J: "a=b",
+      K: "",
+    });
+  });
+
+  it("one variable per line: a stray line or an unclosed quote costs only its own line", () => {
+    // On the whole text, node 20's parseEnv reads "bad line\nA" as one name and lets the unclosed
+    // quote run on into the lines below it.
+    expect(parseDotenv('bad line\nA=1\n=x\nB="unclosed\nC=3\nD="multi\nline"\n1E=5')).toEqual({
+      A: "1",
+      C: "3",
     });
   });
 });

@@ -50,23 +50,28 @@ class Settings:
 
 
 def parse_dotenv(text: str) -> dict[str, str]:
-    """``NAME=value`` lines, ``#`` comments, optional ``export``, single or double quotes.
+    """The TypeScript side's rules (Node's ``util.parseEnv`` one line at a time): ``NAME=value``
+    lines, optional ``export``, ``#`` ends an unquoted value, single, double or backtick quotes
+    (double quotes understand ``\\n``), anything after the closing quote ignored; a line that is not
+    an assignment, or whose quote is never closed, is skipped.
 
-    >>> parse_dotenv('A=1\\n# note\\nexport B="two words"')
-    {'A': '1', 'B': 'two words'}
+    >>> parse_dotenv('A=1\\n# note\\nexport B="two words"\\nC=x#y')
+    {'A': '1', 'B': 'two words', 'C': 'x'}
     """
     out: dict[str, str] = {}
     for raw in text.splitlines():
-        line = raw.strip()
-        match = re.fullmatch(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)", line)
-        if not line or line.startswith("#") or not match:
+        match = re.fullmatch(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=(.*)", raw.strip())
+        if not match:
             continue
-        value = match.group(2)
-        if value[:1] in ("'", '"') and value.find(value[0], 1) > 0:
-            inner = value[1 : value.find(value[0], 1)]
+        value = match.group(2).strip()
+        if value[:1] in ("'", '"', "`"):
+            end = value.find(value[0], 1)
+            if end < 0:
+                continue  # an unclosed quote: skipped, not read as a raw value
+            inner = value[1:end]
             value = inner.replace("\\n", "\n") if value[0] == '"' else inner
         else:
-            value = re.split(r"\s#", value, maxsplit=1)[0].strip()
+            value = value.split("#", 1)[0].strip()
         out[match.group(1)] = value
     return out
 

@@ -1,4 +1,5 @@
 import type { Config } from "../config.ts";
+import { catalog, type Lang } from "../i18n/index.ts";
 import type { Role } from "./types.ts";
 
 /**
@@ -22,6 +23,12 @@ export function allows(role: Role, required: Role): boolean {
   return role === "operator" || required === "viewer";
 }
 
-/** The one line a stranger gets (README, Chat commands: exact text, tested from outside). */
-export const notAuthorizedText = (userId: number): string =>
-  `Not authorized. Your Telegram user id is ${userId}.`;
+/**
+ * The one line a stranger gets (README, Chat commands: exact text, tested from outside), in their
+ * language.
+ *
+ * @example
+ * notAuthorizedText(42); // "Not authorized. Your Telegram user id is 42."
+ */
+export const notAuthorizedText = (userId: number, lang: Lang = "en"): string =>
+  catalog(lang).bot.notAuthorized({ userId });

@@ -1,12 +1,13 @@
 /**
  * Confirm / Cancel buttons for risky commands: only the requester may press them, and
- * they expire after a while (60 s by default, on the injected clock).
+ * they expire after a while (60 s by default, on the injected clock). The question, its buttons and
+ * its end are in the requester's language; the answer to a press in the presser's.
  */
 import { randomBytes } from "node:crypto";
 import type { Clock, TimerHandle } from "../clock.ts";
+import { catalog, type Lang } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { ChatApi } from "./chat.ts";
-import { formatDuration } from "./format.ts";
 
 const PREFIX = "mc";
 
@@ -15,10 +16,12 @@ export interface ConfirmRequest {
   chatId: number;
   /** What will happen, e.g. `/exit mm* --now`. */
   summary: string;
-  /** Extra lines under the question (who it reaches now). */
+  /** Extra lines under the question (who it reaches now), in `lang`. */
   details?: string[];
-  /** The label of the ok button and the question's verb (default "Confirm"; /sync says "Apply"). */
-  okText?: string;
+  /** The ok button, also the question's verb: Confirm (default), or Apply (/sync). */
+  ok?: "confirm" | "apply";
+  /** The requester's language. */
+  lang: Lang;
 }
 
 /**
@@ -33,7 +36,7 @@ export type ConfirmAnswer = (
   presses?: ConfirmPress[];
 };
 
-/** One press of Confirm or Cancel. */
+/** One press of Confirm or Cancel (recorded in English, whatever the labels said: it is the audit's). */
 export interface ConfirmPress {
   by: number;
   button: "Confirm" | "Cancel";
@@ -57,13 +60,15 @@ export interface ButtonPress {
   /** The message the pressed button is on; a press without one (inline message) is refused. */
   chatId?: number;
   messageId?: number;
+  /** The presser's language, for the answer they see (default English). */
+  lang?: Lang;
 }
 
 /**
  * Pending confirmations by a random id carried in the buttons' callback data.
  *
  * @example
- * const answer = await confirmations.ask({ userId, chatId, summary: "/exit mm*" }); // after a press
+ * const answer = await confirmations.ask({ userId, chatId, summary: "/exit mm*", lang: "en" }); // after a press
  * await confirmations.press({ id: query.id, fromId: query.from.id, data: query.data,
  *   chatId: query.message?.chat.id, messageId: query.message?.message_id });
  */
@@ -89,16 +94,19 @@ export class Confirmations {
    */
   async ask(request: ConfirmRequest): Promise<ConfirmAnswer> {
     const id = randomBytes(6).toString("base64url");
-    const text = [
-      `${request.okText ?? "Confirm"} ${request.summary}?`,
-      ...(request.details ?? []),
-      `Only you can answer; this expires in ${formatDuration(this.ttlMs)}.`,
-    ].join("\n");
+    const t = catalog(request.lang).bot.confirm;
+    const ok = request.ok === "apply" ? t.apply : t.ok;
+    const text = t.question({
+      verb: ok,
+      summary: request.summary,
+      details: request.details ?? [],
+      ttlMs: this.ttlMs,
+    });
     const keyboard = {
       inline_keyboard: [
         [
-          { text: request.okText ?? "Confirm", callback_data: `${PREFIX}:ok:${id}` },
-          { text: "Cancel", callback_data: `${PREFIX}:no:${id}` },
+          { text: ok, callback_data: `${PREFIX}:ok:${id}` },
+          { text: t.cancel, callback_data: `${PREFIX}:no:${id}` },
         ],
       ],
     };
@@ -124,9 +132,10 @@ export class Confirmations {
     const match = new RegExp(`^${PREFIX}:(ok|no):([A-Za-z0-9_-]+)$`).exec(press.data);
     if (!match) return false;
     const [, action, id = ""] = match;
+    const answers = catalog(press.lang ?? "en").bot.confirm;
     const pending = this.#pending.get(id);
     if (!pending) {
-      await this.chat.answer(press.id, "This confirmation has expired or was already answered.");
+      await this.chat.answer(press.id, answers.gone);
       return true;
     }
     const record = {
@@ -136,33 +145,26 @@ export class Confirmations {
     } as const;
     if (press.fromId !== pending.userId) {
       pending.presses.push({ ...record, refused: "not the requester" });
-      await this.chat.answer(press.id, "Only the person who asked can answer this.", true);
+      await this.chat.answer(press.id, answers.notYours, true);
       return true;
     }
     // A copy of the buttons elsewhere (a forwarded question, another chat) answers nothing.
     if (press.chatId !== pending.chatId || press.messageId !== pending.messageId) {
       pending.presses.push({ ...record, refused: "not on the question itself" });
-      await this.chat.answer(
-        press.id,
-        "Answer on the question itself, in the chat where it was asked.",
-        true,
-      );
+      await this.chat.answer(press.id, answers.elsewhere, true);
       return true;
     }
     // Out of the table before the first await: a second press finds it answered.
     this.#pending.delete(id);
     pending.presses.push(record);
     if (action === "ok") {
-      await this.chat.answer(press.id, "Confirmed");
+      await this.chat.answer(press.id, answers.confirmed);
       this.#end(id, pending, { confirmed: true, messageId: pending.messageId });
     } else {
-      await this.chat.answer(press.id, "Cancelled");
+      await this.chat.answer(press.id, answers.cancelledToast);
       this.#end(id, pending, { confirmed: false, outcome: "cancelled" });
-      await this.chat.edit(
-        pending.chatId,
-        pending.messageId,
-        `${pending.summary}: cancelled, nothing was sent.`,
-      );
+      const text = catalog(pending.lang).bot.confirm.cancelled({ summary: pending.summary });
+      await this.chat.edit(pending.chatId, pending.messageId, text);
     }
     return true;
   }
@@ -171,7 +173,7 @@ export class Confirmations {
     const pending = this.#pending.get(id);
     if (!pending) return;
     this.#end(id, pending, { confirmed: false, outcome: "expired" });
-    const text = `${pending.summary}: not confirmed within ${formatDuration(this.ttlMs)}, nothing was sent.`;
+    const text = catalog(pending.lang).bot.confirm.expired({ summary: pending.summary, ttlMs: this.ttlMs });
     await this.chat.edit(pending.chatId, pending.messageId, text).catch((err) => {
       this.options.log?.warn({ err }, "could not mark a confirmation as expired");
     });

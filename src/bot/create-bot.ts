@@ -8,18 +8,21 @@ import type { Update, UserFromGetMe } from "telegraf/types";
 import { type Clock, systemClock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import type { LifecycleBus } from "../events.ts";
+import { catalog, langOf } from "../i18n/index.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { MonitorApi } from "../monitor/types.ts";
-import { type CallApi, RetryingTelegram } from "../telegram/client.ts";
+import { type ApiObserver, type CallApi, RetryingTelegram } from "../telegram/client.ts";
 import { isAbortError, type RetryOptions } from "../telegram/retry.ts";
 import { type ChatApi, telegramChat } from "./chat.ts";
 import { Confirmations } from "./confirmations.ts";
+import { commandMenus } from "./menu.ts";
 import { createPipeline, type InflightMessages } from "./pipeline/index.ts";
 import { loadRegistry, type Registry } from "./registry.ts";
 import { drained } from "./stopping.ts";
 import type { CommandDefinition, HistoryView } from "./types.ts";
-import { dedupeUpdates, incomingMessage } from "./updates.ts";
+import { dedupeUpdates, incomingMessage, senderLanguage } from "./updates.ts";
+import { registerWebhook, startWebhookServer, WebhookError, type WebhookServer } from "./webhook.ts";
 
 export type { CallApi } from "../telegram/client.ts";
 
@@ -56,6 +59,19 @@ export interface CreateBotOptions {
   inflight?: InflightMessages;
 }
 
+/** Options of {@link BotHandle.launchWebhook}. */
+export interface WebhookLaunchOptions {
+  /**
+   * Told `true` once setWebhook succeeded and the server listens, `false` once the server closed:
+   * what `/healthz` reports as "telegram" in webhook mode (`(up) => health.set("telegram", up)`).
+   */
+  onHealth?: (up: boolean) => void;
+  /** Listen here instead of TELEGRAM_WEBHOOK_LISTEN (tests: port 0). */
+  listen?: { host: string; port: number };
+  /** Largest update body accepted (default 1 MiB). */
+  maxBodyBytes?: number;
+}
+
 /** A running bot pipeline. */
 export interface BotHandle {
   telegraf: Telegraf;
@@ -68,10 +84,22 @@ export interface BotHandle {
   callOnce: CallApi;
   /** Feeds one update (what long polling does for each update it fetches). */
   handleUpdate(update: Update): Promise<void>;
-  /** Publishes the command menu (setMyCommands) from the registry. */
+  /** Publishes the command menu (setMyCommands) from the registry, once per language (./menu.ts). */
   publishCommands(): Promise<void>;
   /** Starts long polling; resolves once polling has started. `onStopped` hears how polling ended. */
   launch(onStopped?: (err?: unknown) => void): Promise<void>;
+  /** True from the moment long polling has started until it stops or fails (the health check). */
+  readonly polling: boolean;
+  /** Hears every Bot API attempt, retries included (metrics, the health check); returns the unsubscribe. */
+  observeApi(observer: ApiObserver): () => void;
+  /**
+   * Starts webhook mode instead (TELEGRAM_WEBHOOK_URL, docs/operations.md#webhook-mode): listens on
+   * TELEGRAM_WEBHOOK_LISTEN, gets the bot's identity, then setWebhook with the URL and secret.
+   * Resolves with the address it listens on once Telegram accepted it; rejects with a WebhookError
+   * (`LISTEN`, `SET_WEBHOOK`) or the abort of a stop during start-up. stop() closes the server and
+   * leaves the webhook set.
+   */
+  launchWebhook(options?: WebhookLaunchOptions): Promise<WebhookServer["address"]>;
   /** Resolves when no command is in flight, except those waiting for a confirmation (tests). */
   idle(): Promise<void>;
   /**
@@ -165,7 +193,11 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     const data = "data" in q ? q.data : undefined;
     spawn(async () => {
       const at = q.message ? { chatId: q.message.chat.id, messageId: q.message.message_id } : {};
-      const handled = data ? await confirmations.press({ id: q.id, fromId: q.from.id, data, ...at }) : false;
+      // The answer to a press is the presser's to read, in their language.
+      const lang = langOf(q.from.language_code, config.MISSIONCTL_LANG);
+      const handled = data
+        ? await confirmations.press({ id: q.id, fromId: q.from.id, data, lang, ...at })
+        : false;
       if (!handled) await chat.answer(q.id);
     });
   });
@@ -173,20 +205,27 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     // A failing update must never stop polling; the user hears about it briefly.
     log.error({ err, updateId: ctx.update?.update_id }, "update handling failed");
     const chatId = chatOf(ctx.update);
-    if (chatId !== undefined)
-      await chat.send(chatId, "Sorry, something went wrong; the error is logged.").catch(() => {});
+    const lang = langOf(senderLanguage(ctx.update), config.MISSIONCTL_LANG);
+    if (chatId !== undefined) await chat.send(chatId, catalog(lang).bot.somethingWrong).catch(() => {});
   });
 
   let polling = false;
+  let webhook: { server: WebhookServer; onHealth?: (up: boolean) => void } | undefined;
   return {
     telegraf,
     chat,
     registry,
     callOnce: client.callOnce,
+    get polling() {
+      return polling;
+    },
+    observeApi: (observer) => client.observe(observer),
     handleUpdate: (update) => telegraf.handleUpdate(update),
     publishCommands: async () => {
-      const commands = registry.list.map((c) => ({ command: c.name, description: c.help }));
-      await client.setMyCommands(commands);
+      for (const menu of commandMenus(registry.list, config.MISSIONCTL_LANG)) {
+        const scope = menu.languageCode ? { language_code: menu.languageCode } : {};
+        await client.setMyCommands(menu.commands, scope);
+      }
     },
     launch: (onStopped) =>
       new Promise<void>((resolve, reject) => {
@@ -206,6 +245,40 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
             },
           );
       }),
+    launchWebhook: async (o = {}) => {
+      const url = config.TELEGRAM_WEBHOOK_URL;
+      const secret = config.TELEGRAM_WEBHOOK_SECRET;
+      if (!url || !secret)
+        throw new WebhookError(
+          "NOT_CONFIGURED",
+          "webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
+        );
+      // Listening before setWebhook: Telegram may post (queued updates) as soon as it accepts it.
+      const server = await startWebhookServer({
+        url,
+        secret,
+        listen: o.listen ?? config.TELEGRAM_WEBHOOK_LISTEN,
+        // The very path long polling feeds: dedupe, auth, confirmations, detached commands.
+        handleUpdate: (update) => telegraf.handleUpdate(update),
+        logger: options.logger ?? silentLogger,
+        ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
+      });
+      webhook = { server, ...(o.onHealth ? { onHealth: o.onHealth } : {}) };
+      try {
+        telegraf.botInfo ??= await client.getMe();
+        await registerWebhook(client, url, secret);
+      } catch (err) {
+        webhook = undefined;
+        await server.close(0);
+        throw err;
+      }
+      log.info(
+        { listen: `${server.address.host}:${server.address.port}`, path: server.path },
+        "webhook set; Telegram posts updates to it",
+      );
+      o.onHealth?.(true);
+      return server.address;
+    },
     idle: async () => {
       while (tasks.size > confirmations.size) {
         await new Promise<void>((wake) => {
@@ -223,8 +296,14 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
         polling = false;
         telegraf.stop("shutdown");
       }
+      // No new update from here; the webhook itself stays set (another instance may take over, and
+      // Telegram keeps what arrives meanwhile queued).
+      const hook = webhook;
+      webhook = undefined;
+      const unhooked = hook?.server.close().then(() => hook.onHealth?.(false));
       // Commands in flight may finish their replies; a reply stuck retrying must not hold the stop.
       await drained(tasks, clock, options.stopGraceMs ?? 1000);
+      await unhooked;
       client.stop();
       // What is still running waits on its processes (the IPC's stop ends it), not on Telegram.
       if (!(await drained(tasks, clock, 100)))

@@ -1,9 +1,11 @@
 /**
  * Progress messages of commands in flight, kept in the state database so that a bot killed in the
  * middle of `/exit mm1` does not leave "mm1: accepted" in the chat forever: the next start edits
- * each unfinished message once, saying the bot restarted and what each process's state is now.
+ * each unfinished message once, saying the bot restarted and what each process's state is now. No
+ * user is asking then, so that note is in the chats' language, MISSIONCTL_LANG, as alerts are.
  */
 import type { Clock } from "../clock.ts";
+import { type Catalog, catalog, type Lang } from "../i18n/index.ts";
 import { targetMatches } from "../ipc/ids.ts";
 import type { Logger } from "../log.ts";
 import type { MonitorApi } from "../monitor/types.ts";
@@ -45,7 +47,7 @@ export function inflightMessages(audit: AuditStore, clock: Clock, log: Logger): 
  * The text that replaces a progress message the last run left unfinished.
  *
  * @example
- * interruptedText("exit", ["mm1"], [{ id: "mm1", state: "stopped", connected: false }], now);
+ * interruptedText("exit", ["mm1"], [{ id: "mm1", state: "stopped", connected: false }], now, catalog("en"));
  * // "exit → mm1\nThe bot restarted before this command finished. Now:\nmm1 — stopped, no heartbeat yet, not connected, not muted"
  */
 export function interruptedText(
@@ -53,18 +55,15 @@ export function interruptedText(
   targets: readonly string[],
   processes: ReturnType<MonitorApi["processes"]>,
   now: number,
+  t: Catalog,
 ): string {
   const lines: string[] = [];
   for (const target of targets) {
     const matching = processes.filter((p) => targetMatches(target, p.id));
-    if (matching.length === 0) lines.push(`${target} — not known to the monitor`);
-    for (const p of matching) lines.push(formatProcess(p, now));
+    if (matching.length === 0) lines.push(t.bot.unknownTarget({ target }));
+    for (const p of matching) lines.push(formatProcess(p, now, t));
   }
-  return [
-    `${verb} → ${targets.join(", ")}`,
-    "The bot restarted before this command finished. Now:",
-    ...lines,
-  ].join("\n");
+  return t.bot.interrupted({ verb, targets, lines });
 }
 
 /**
@@ -73,7 +72,7 @@ export function interruptedText(
  *
  * @example
  * const rows = state.audit.liveMessages(); // at start
- * await finishInterrupted({ rows, audit: state.audit, chat: bot.chat, monitor, clock, log });
+ * await finishInterrupted({ rows, audit: state.audit, chat: bot.chat, monitor, clock, log, lang: "en" });
  */
 export async function finishInterrupted(o: {
   rows: readonly LiveMessageRow[];
@@ -82,11 +81,14 @@ export async function finishInterrupted(o: {
   monitor: Pick<MonitorApi, "processes">;
   clock: Clock;
   log: Logger;
+  /** MISSIONCTL_LANG (default English). */
+  lang?: Lang;
 }): Promise<number> {
+  const t = catalog(o.lang ?? "en");
   let edited = 0;
   for (const row of o.rows) {
     if (row.messageId !== undefined) {
-      const text = interruptedText(row.verb, row.targets, o.monitor.processes(), o.clock.now());
+      const text = interruptedText(row.verb, row.targets, o.monitor.processes(), o.clock.now(), t);
       try {
         await o.chat.edit(row.chatId, row.messageId, text);
         edited++;

@@ -1,11 +1,13 @@
 /**
  * Loads the chat commands from commands/ (one file each) and checks every definition, so a
- * malformed file stops the bot at start with a message naming the file, not at the first use.
+ * malformed file (a help line missing a language included) stops the bot at start with a message
+ * naming the file, not at the first use.
  */
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { z } from "zod";
 import { MissionctlError } from "../errors.ts";
+import { LANGS } from "../i18n/index.ts";
 import type { CommandDefinition, HelpGroup } from "./types.ts";
 
 /**
@@ -35,9 +37,24 @@ const fn = z.custom<(...a: never[]) => unknown>((v) => typeof v === "function", 
   error: "must be a function",
 });
 
+/** `{ en: "…", zh: "…" }`: /help and the menu speak every language, so a help line missing one is refused. */
+const helpSchema = z.unknown().superRefine((help, ctx) => {
+  const shape = `{ ${LANGS.map((l) => `${l}: "…"`).join(", ")} }`;
+  if (typeof help !== "object" || help === null) {
+    ctx.addIssue({ code: "custom", message: `must give one line per language: ${shape}` });
+    return;
+  }
+  for (const lang of LANGS) {
+    const line = (help as Record<string, unknown>)[lang];
+    if (line === undefined) ctx.addIssue({ code: "custom", message: `no ${lang} line (give ${shape})` });
+    else if (typeof line !== "string" || line.length < 3 || line.length > 256)
+      ctx.addIssue({ code: "custom", message: `the ${lang} line must be 3-256 characters` });
+  }
+});
+
 const definitionSchema = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, { error: "name must be lower-case a-z, 0-9, _ (≤ 32)" }),
-  help: z.string().min(3, { error: "help must be 3-256 characters" }).max(256),
+  help: helpSchema,
   usage: z.string().startsWith("/", { error: "usage must start with /" }),
   role: z.enum(["viewer", "operator"], { error: 'role must be "viewer" or "operator"' }),
   group: z

@@ -77,6 +77,8 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
         heartbeatGrace: config.MISSIONCTL_HEARTBEAT_GRACE,
         alertRepeatMs: config.MISSIONCTL_ALERT_REPEAT_MS,
         maxProcesses: config.MISSIONCTL_MAX_PROCESSES,
+        // Alerts go to chats, not to a user: they speak MISSIONCTL_LANG.
+        lang: config.MISSIONCTL_LANG,
         // Configured processes are known from the start, and alerted if they never come.
         expected: peers.map((p) => p.id),
         ...(state
@@ -138,6 +140,7 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
           ),
         logger,
         clock,
+        lang: config.MISSIONCTL_LANG,
         ...(state ? { outbox: state.outbox } : {}),
       });
       // Those of the last run only (read now, before any command of this one).
@@ -150,9 +153,16 @@ export async function createBotRuntime(options: BotRuntimeOptions): Promise<BotR
         // Once the monitor knows who is back, unfinished progress messages say what became of them.
         resumeTimer = clock.setTimeout(() => {
           resumeTimer = undefined;
-          void finishInterrupted({ rows, audit: state.audit, chat: bot.chat, monitor, clock, log }).catch(
-            (err) => log.warn({ err }, "could not finish the last run's progress messages"),
-          );
+          const lang = config.MISSIONCTL_LANG;
+          void finishInterrupted({
+            rows,
+            audit: state.audit,
+            chat: bot.chat,
+            monitor,
+            clock,
+            log,
+            lang,
+          }).catch((err) => log.warn({ err }, "could not finish the last run's progress messages"));
         }, restoreGraceMs + 500);
       }
       // The menu is a convenience: it is set in the background, and failing to set it must not stop

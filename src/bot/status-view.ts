@@ -3,6 +3,9 @@
  * handful of processes get one line each as before; past one message, a summary: counts by state,
  * the unhealthy ones first, as many others as fit, and how to narrow the target to see the rest.
  */
+
+import type { StateCount } from "../i18n/en/views.ts";
+import { type Catalog, catalog } from "../i18n/index.ts";
 import type { ProcessView } from "../monitor/types.ts";
 import { TELEGRAM_TEXT_LIMIT } from "./format.ts";
 import { formatProcess } from "./views.ts";
@@ -14,7 +17,7 @@ export const STATUS_SUMMARY_BUDGET = 2 * TELEGRAM_TEXT_LIMIT - 400;
 const STATE_ORDER = ["down", "silent", "never connected", "unknown", "up", "stopped"] as const;
 const UNHEALTHY: ReadonlySet<string> = new Set(["down", "silent", "never connected"]);
 
-/** The state /status groups a process under: its liveness, or "never connected". */
+/** The state /status groups a process under: its liveness, or "never connected" (a key; the catalog words it). */
 export const displayState = (p: ProcessView): string => (p.neverConnected ? "never connected" : p.state);
 
 export interface ProcessListing {
@@ -23,14 +26,10 @@ export interface ProcessListing {
   summarized: boolean;
 }
 
-const n = (count: number): string => count.toLocaleString("en-US");
-
-function tally(processes: readonly ProcessView[]): string {
+function tally(processes: readonly ProcessView[]): StateCount[] {
   const counts = new Map<string, number>();
   for (const p of processes) counts.set(displayState(p), (counts.get(displayState(p)) ?? 0) + 1);
-  return STATE_ORDER.filter((s) => counts.has(s))
-    .map((s) => `${n(counts.get(s) ?? 0)} ${s}`)
-    .join(", ");
+  return STATE_ORDER.filter((s) => counts.has(s)).map((state) => ({ state, count: counts.get(state) ?? 0 }));
 }
 
 function commonPrefix(ids: readonly string[]): string {
@@ -52,10 +51,11 @@ export function narrowerTarget(all: readonly ProcessView[], hidden: readonly Pro
 }
 
 /**
- * Renders `processes` (sorted by id) for /status. `target` is the target typed, if any.
+ * Renders `processes` (sorted by id) for /status. `target` is the target typed, if any; `t` the
+ * reader's catalog (English by default).
  *
  * @example
- * renderProcessList(monitor.processes(), Date.now()).text;
+ * renderProcessList(monitor.processes(), Date.now(), undefined, { t: ctx.t }).text;
  * // small:  "Processes (2):\nmm1 — up (sleeping), …\nmm2 — …"
  * // large:  "Processes (3,000): 40 down, 960 silent, 2,000 up\nq0001 — down, …\n…\n… and 2,920 more (2,920 up): narrow the target, e.g. /status p1*"
  */
@@ -63,22 +63,21 @@ export function renderProcessList(
   processes: readonly ProcessView[],
   now: number,
   target?: string,
-  budget = STATUS_SUMMARY_BUDGET,
+  options: { t?: Catalog; budget?: number } = {},
 ): ProcessListing {
-  const lines = processes.map((p) => formatProcess(p, now));
-  const plain = target ? lines.join("\n") : `Processes (${processes.length}):\n${lines.join("\n")}`;
+  const t = options.t ?? catalog("en");
+  const budget = options.budget ?? STATUS_SUMMARY_BUDGET;
+  const lines = processes.map((p) => formatProcess(p, now, t));
+  const plain = target ? lines.join("\n") : t.views.processList({ count: processes.length, lines });
   if (plain.length <= TELEGRAM_TEXT_LIMIT) return { text: plain, summarized: false };
 
   const rank = (p: ProcessView) => STATE_ORDER.indexOf(displayState(p) as (typeof STATE_ORDER)[number]);
   const ordered = processes
     .map((p, i) => ({ p, i, line: lines[i] ?? "" }))
     .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i);
-  const head = target
-    ? `${target}: ${n(processes.length)} processes — ${tally(processes)}`
-    : `Processes (${n(processes.length)}): ${tally(processes)}`;
-  const unhealthy = processes.filter((p) => UNHEALTHY.has(displayState(p))).length;
-  const order = unhealthy > 0 ? "unhealthy first" : "all healthy";
-  const out = [head, `(${order}; too many for a line each)`];
+  const head = t.views.summaryHead({ target, count: processes.length, tally: tally(processes) });
+  const unhealthy = processes.some((p) => UNHEALTHY.has(displayState(p)));
+  const out = [head, t.views.summaryOrder({ unhealthy })];
   // Room for the closing line.
   let used = out.join("\n").length + 300;
   let shown = 0;
@@ -91,7 +90,11 @@ export function renderProcessList(
   const hidden = ordered.slice(shown).map((o) => o.p);
   if (hidden.length > 0) {
     out.push(
-      `… and ${n(hidden.length)} more (${tally(hidden)}): narrow the target, e.g. /status ${narrowerTarget(processes, hidden)}`,
+      t.views.summaryMore({
+        hidden: hidden.length,
+        tally: tally(hidden),
+        narrower: narrowerTarget(processes, hidden),
+      }),
     );
   }
   return { text: out.join("\n"), summarized: true };

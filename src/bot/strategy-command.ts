@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Localized } from "../i18n/index.ts";
 import { flagsArg, targetArg, wordsArg } from "./args.ts";
 import { type CommandDefinition, defineCommand, type HelpGroup, type Role } from "./types.ts";
 
@@ -8,11 +9,11 @@ import { type CommandDefinition, defineCommand, type HelpGroup, type Role } from
  * several processes (`*`, `prefix*`) ask to confirm; viewer ones are read-only and never do.
  *
  * @example
- * export default strategyCommand({ name: "wake", role: "operator", help: "End the current sleep" });
+ * export default strategyCommand({ name: "wake", role: "operator", help: localized((t) => t.help.wake) });
  */
 export function strategyCommand(spec: {
   name: string;
-  help: string;
+  help: Localized;
   role: Role;
   group?: HelpGroup;
   order?: number;

@@ -1,11 +1,11 @@
 /**
  * Runs a chat command's IPC requests and mirrors their replies into one live chat message, one
- * line per process ("mm1: accepted" → "mm1: ok, 0.8 s").
+ * line per process ("mm1: accepted" → "mm1: ok, 0.8 s"), in the asking user's language.
  */
+import type { Catalog } from "../i18n/index.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { isGroupTarget } from "../ipc/ids.ts";
 import type { MissingReason, ReplyEvent, RequestResult } from "../ipc/request.ts";
-import { formatDuration } from "./format.ts";
 import type { LiveMessage } from "./live-message.ts";
 import type { Outcome, ProcessOutcome, TrackedRequest, TrackSpec } from "./types.ts";
 
@@ -14,6 +14,8 @@ type LineStatus = "pending" | "accepted" | "ok" | "error" | MissingReason | "no_
 interface Line {
   status: LineStatus;
   detail?: string;
+  /** The process had answered `accepted` before it went missing. */
+  acceptedFirst?: boolean;
 }
 
 /** The monitor's side of a planned exit (`TrackSpec.stops`). */
@@ -27,6 +29,8 @@ export interface PlannedExits {
 export interface TrackDeps {
   ipc: IpcCommandSystem;
   live: LiveMessage;
+  /** The asking user's texts. */
+  t: Catalog;
   timeoutMs: number;
   /** Needed when a spec `stops` its processes. */
   exits?: PlannedExits;
@@ -65,7 +69,7 @@ async function trackStops(deps: TrackDeps & { exits: PlannedExits }, spec: Track
  * once every request has settled and the final text is delivered.
  *
  * @example
- * const r = await trackRequests({ ipc, live, timeoutMs: 10_000 },
+ * const r = await trackRequests({ ipc, live, t: catalog("en"), timeoutMs: 10_000 },
  *   { verb: "exit", requests: [{ target: "mm1", commandType: "finish_and_exit" }] });
  */
 export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<TrackResult> {
@@ -75,10 +79,10 @@ export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<T
   }
   const lines = new Map<string, Line>();
   const targets = spec.requests.map((r) => r.target);
-  const noReply = `no reply within ${formatDuration(deps.timeoutMs)}`;
+  const tt = deps.t.bot.track;
   const render = (final: boolean) => {
-    const header = `${spec.verb} → ${targets.join(", ")}${final ? "" : " …"}`;
-    const body = [...lines].map(([id, line]) => `${id}: ${lineText(line, noReply)}`);
+    const header = tt.header({ verb: spec.verb, targets, final });
+    const body = [...lines].map(([id, line]) => tt.line({ id, text: lineText(line, deps) }));
     return [...(spec.preamble ? [spec.preamble] : []), header, ...body].join("\n");
   };
   const set = (id: string, line: Line) => {
@@ -104,7 +108,7 @@ export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<T
           },
           onReply: (reply) => {
             deps.onReply?.(reply.reply.payload.reply_to as string, reply);
-            set(reply.from, replyLine(reply, request, spec));
+            set(reply.from, replyLine(reply, request, spec, deps.t));
             deps.live.update(render(false));
           },
         });
@@ -129,12 +133,12 @@ export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<T
     }
     if (!commandIds.includes(result.command.command_id)) commandIds.push(result.command.command_id);
     for (const [id, reply] of result.terminal) {
-      set(id, replyLine(reply, request, spec));
+      set(id, replyLine(reply, request, spec, deps.t));
       if (reply.status === "error") worse("error");
     }
     for (const [id, reason] of result.missing) {
       const wasAccepted = result.acceptedOnly.includes(id);
-      set(id, { status: reason, ...(wasAccepted ? { detail: "accepted, then" } : {}) });
+      set(id, { status: reason, ...(wasAccepted ? { acceptedFirst: true } : {}) });
       worse(reason === "not_connected" ? "not_connected" : reason === "timeout" ? "timeout" : "error");
     }
     if (isGroupTarget(request.target) && result.expected.length === 0) {
@@ -146,35 +150,37 @@ export async function trackRequests(deps: TrackDeps, spec: TrackSpec): Promise<T
   const processes = new Map<string, ProcessOutcome>();
   for (const [id, line] of lines) {
     if (line.status === "pending" || line.status === "no_match") continue;
-    processes.set(id, line.detail === "accepted, then" ? "accepted" : line.status);
+    processes.set(id, line.acceptedFirst ? "accepted" : line.status);
   }
   return { outcome, commandIds, targets, processes };
 }
 
-function replyLine(reply: ReplyEvent, request: TrackedRequest, spec: TrackSpec): Line {
+function replyLine(reply: ReplyEvent, request: TrackedRequest, spec: TrackSpec, t: Catalog): Line {
   if (reply.status === "accepted") return { status: "accepted" };
-  if (reply.status === "error") return { status: "error", detail: reply.error ?? "failed" };
+  if (reply.status === "error") return { status: "error", detail: reply.error ?? t.bot.track.failed };
   const extra = spec.describe?.(reply, request);
-  return { status: "ok", detail: `${formatDuration(reply.elapsedMs)}${extra ? ` — ${extra}` : ""}` };
+  return { status: "ok", detail: t.bot.track.ok({ elapsedMs: reply.elapsedMs, extra }) };
 }
 
-function lineText(line: Line, noReply: string): string {
+function lineText(line: Line, deps: Pick<TrackDeps, "t" | "timeoutMs">): string {
+  const t = deps.t.bot.track;
+  const acceptedFirst = line.acceptedFirst === true;
   switch (line.status) {
     case "pending":
-      return "…";
+      return t.pending;
     case "accepted":
-      return "accepted";
+      return t.accepted;
     case "ok":
-      return `ok, ${line.detail}`;
+      return line.detail ?? "";
     case "error":
-      return `error — ${line.detail}`;
+      return t.error({ detail: line.detail ?? t.failed });
     case "not_connected":
-      return "not connected";
+      return t.notConnected;
     case "disconnected":
-      return `${line.detail ? `${line.detail} ` : ""}disconnected before replying`;
+      return t.disconnected({ acceptedFirst });
     case "timeout":
-      return `${line.detail ? `${line.detail} ` : ""}${noReply}`;
+      return t.timeout({ acceptedFirst, timeoutMs: deps.timeoutMs });
     case "no_match":
-      return "no connected process matches";
+      return t.noMatch;
   }
 }

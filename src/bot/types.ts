@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import type { Clock } from "../clock.ts";
+import type { Catalog, Lang, Localized } from "../i18n/index.ts";
 import type { ReplyEvent } from "../ipc/request.ts";
 import type { Logger } from "../log.ts";
 import type { Incident, Mute, ProcessView } from "../monitor/types.ts";
@@ -30,7 +31,7 @@ export interface TrackedRequest {
 }
 
 export interface TrackSpec {
-  /** The header verb: `exit` gives "exit → mm1, mm2 …". */
+  /** The header verb, a command name (not translated): `exit` gives "exit → mm1, mm2 …". */
   verb: string;
   requests: TrackedRequest[];
   /** Extra words after "ok, 0.8 s" for an ok reply (e.g. the state a ping returned). */
@@ -114,6 +115,10 @@ export interface SyncOps {
 export interface CommandContext {
   readonly user: { readonly id: number; readonly name: string };
   readonly chatId: number;
+  /** The asking user's language (their Telegram `language_code`, else MISSIONCTL_LANG). */
+  readonly lang: Lang;
+  /** The texts of that language (src/i18n): what the built-in commands reply with. */
+  readonly t: Catalog;
   /** The asking user's role (at least the command's role). */
   readonly role: Role;
   /** This command's name. */
@@ -130,7 +135,7 @@ export interface CommandContext {
   readonly history: HistoryView;
   readonly mutes: MuteOps;
   readonly sync: SyncOps;
-  /** Sends a message to the chat (split at 4096 characters). */
+  /** Sends a message to the chat (split at 4096 characters), as it is: write it in `lang`. */
   reply(text: string): Promise<void>;
   /** Runs IPC requests, answering at once and editing the message as replies arrive. */
   track(spec: TrackSpec): Promise<TrackSummary>;
@@ -150,16 +155,21 @@ export type HelpGroup = "read" | "control" | "other";
  *
  * @example
  * export default defineCommand({
- *   name: "hello", help: "Say hello", usage: "/hello", role: "viewer", schema: noArgs,
- *   handler: async (ctx) => { await ctx.reply(`Hello, ${ctx.user.name}!`); },
+ *   name: "hello", help: { en: "Say hello", zh: "打个招呼" }, usage: "/hello", role: "viewer",
+ *   schema: noArgs,
+ *   handler: async (ctx) => { await ctx.reply(ctx.lang === "zh" ? "你好！" : "Hello!"); },
  * });
  */
 export interface CommandDefinition<Args = unknown> {
   /** Lower-case name without the slash (Telegram allows a-z, 0-9, _). */
   name: string;
-  /** One line for /help and Telegram's command menu. */
-  help: string;
-  /** The usage line shown on a validation failure: `/exit <target…> [--now]`. */
+  /**
+   * One line for /help and Telegram's command menu, in every language (`{ en, zh }`); the loader
+   * refuses a definition missing one. Built-in commands take theirs from the catalogs:
+   * `localized((t) => t.help.exit)`.
+   */
+  help: Localized;
+  /** The usage line shown on a validation failure: `/exit <target…> [--now]` (syntax: one for all languages). */
   usage: string;
   role: Role;
   /** Its place in /help (default `other`, order 100). */
@@ -181,8 +191,8 @@ export interface CommandDefinition<Args = unknown> {
  * Identity helper that keeps `Args` inferred from the schema.
  *
  * @example
- * export default defineCommand({ name: "whoami", help: "Show your id", usage: "/whoami",
- *   role: "viewer", schema: noArgs, handler: async (ctx) => ctx.reply(String(ctx.user.id)) });
+ * export default defineCommand({ name: "whoami", help: { en: "Show your id", zh: "显示你的 id" },
+ *   usage: "/whoami", role: "viewer", schema: noArgs, handler: (ctx) => ctx.reply(String(ctx.user.id)) });
  */
 export function defineCommand<Args>(definition: CommandDefinition<Args>): CommandDefinition<Args> {
   return definition;

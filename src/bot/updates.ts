@@ -3,7 +3,7 @@
  * the pipeline's {@link IncomingMessage} with who sent it and whether it was relayed.
  */
 import type { Context, MiddlewareFn } from "telegraf";
-import type { Message } from "telegraf/types";
+import type { Message, Update } from "telegraf/types";
 import type { IncomingMessage } from "./pipeline/index.ts";
 
 /**
@@ -24,7 +24,25 @@ export function dedupeUpdates(remember = 1000): MiddlewareFn<Context> {
 }
 
 /**
- * The text message a user sent, or undefined for anything else (no text, no sender).
+ * The Telegram language of whoever caused `update` (a message, a button press), read defensively:
+ * it serves to answer an update that failed, which may be what is broken.
+ *
+ * @example
+ * senderLanguage(update); // "zh-hans"
+ */
+export function senderLanguage(update: Update): string | undefined {
+  try {
+    if ("message" in update) return update.message.from?.language_code;
+    if ("callback_query" in update) return update.callback_query.from.language_code;
+  } catch {
+    // nobody's language: the default one
+  }
+  return undefined;
+}
+
+/**
+ * The text message a user sent (with their Telegram language, which the answers follow), or
+ * undefined for anything else (no text, no sender).
  *
  * @example
  * telegraf.on("message", (ctx) => { const m = incomingMessage(ctx.message); if (m) handle(m); });
@@ -42,6 +60,7 @@ export function incomingMessage(m: Message): IncomingMessage | undefined {
     chatId: m.chat.id,
     text: m.text,
     sentAt: m.date * 1000,
+    ...(from.language_code ? { languageCode: from.language_code } : {}),
     ...(relayed ? { relayed } : {}),
   };
 }

@@ -13,8 +13,7 @@ import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { createTransport } from "../ipc/create-transport.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
 import type { Transport } from "../ipc/transport.ts";
-import { createLogger } from "../log.ts";
-import { prettyStream } from "../pretty-log.ts";
+import { createLogger, prettyDestination } from "../log.ts";
 import { openState } from "../state/index.ts";
 import { spawnDemoExecutor } from "./executor.ts";
 import { spawnDemoStrategies, stopDemoStrategies } from "./strategies.ts";
@@ -58,7 +57,7 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   });
   const verbose = config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace";
   const level = verbose ? config.LOG_LEVEL : "warn";
-  const logger = createLogger({ level, name: "demo" }, prettyStream(process.stderr));
+  const logger = createLogger({ level, name: "demo" }, prettyDestination(process.stderr));
   const out = process.stdout;
   // Only when asked for (MISSIONCTL_PROXY): the bot and the strategies, which inherit the
   // environment, then meet through the proxy; the private directory holds no socket.

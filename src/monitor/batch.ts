@@ -3,6 +3,8 @@
  * ({@link ChatQueue}) sends the most urgent lines first and folds the lines of one urgency that
  * queued up meanwhile into a single message, so a storm costs a few messages, not thousands.
  */
+import type { Lang } from "../i18n/index.ts";
+import { monitorTexts } from "./texts.ts";
 
 /** Telegram's limit is 4096 characters; the rest is margin for emoji counted as two. */
 export const MESSAGE_BUDGET = 3900;
@@ -67,7 +69,7 @@ const wordOf = (item: Outgoing): string =>
  * composeBatch(thousandSilent);
  * // "🟡 p0001 silent: …\n…(20 lines)\n🟡 and 980 more (980 silent): p0021, p0022, … — /alerts lists open incidents"
  */
-export function composeBatch(items: readonly Outgoing[], budget = MESSAGE_BUDGET): string {
+export function composeBatch(items: readonly Outgoing[], budget = MESSAGE_BUDGET, lang: Lang = "en"): string {
   const [first] = items;
   if (!first) return "";
   if (items.length === 1) return first.text.slice(0, budget);
@@ -83,15 +85,16 @@ export function composeBatch(items: readonly Outgoing[], budget = MESSAGE_BUDGET
   }
   const rest = items.slice(listed.length);
   if (rest.length === 0) return listed.join("\n");
-  return [...listed, foldedLine(rest, first.urgency, budget - used)].join("\n");
+  return [...listed, foldedLine(rest, first.urgency, budget - used, lang)].join("\n");
 }
 
-function foldedLine(rest: readonly Outgoing[], urgency: Urgency, room: number): string {
+function foldedLine(rest: readonly Outgoing[], urgency: Urgency, room: number, lang: Lang): string {
+  const texts = monitorTexts(lang).batch;
   const counts = new Map<string, number>();
   for (const item of rest) counts.set(wordOf(item), (counts.get(wordOf(item)) ?? 0) + 1);
-  const tally = [...counts].map(([word, n]) => `${n.toLocaleString("en-US")} ${word}`).join(", ");
-  const hint = rest.some((i) => i.kind === "alert") ? " — /alerts lists open incidents" : "";
-  const head = `${ICONS[urgency]} and ${rest.length.toLocaleString("en-US")} more (${tally}): `;
+  const tally = [...counts].map(([word, count]) => ({ word, count }));
+  const hint = rest.some((i) => i.kind === "alert") ? texts.hint : "";
+  const head = texts.folded({ icon: ICONS[urgency], count: rest.length, tally });
   const ids = [...new Set(rest.map((i) => i.processId))];
   let named = "";
   for (const [i, id] of ids.entries()) {

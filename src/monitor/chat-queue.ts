@@ -1,5 +1,6 @@
 import { backoffDelay } from "../backoff.ts";
 import type { Clock, TimerHandle } from "../clock.ts";
+import type { Lang } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import { classifyTelegramError } from "../telegram/retry.ts";
 import { attemptSend, mayHaveBeenSent } from "./attempt.ts";
@@ -32,6 +33,8 @@ export interface ChatQueueOptions {
   onIdle: () => void;
   /** The alert outbox (docs/state.md), told of every attempt and of how it ended; lines carry its row ids. */
   outbox?: OutboxHooks;
+  /** The language of the lines it adds (a folded count, "sent again"): MISSIONCTL_LANG, default English. */
+  lang?: Lang;
 }
 
 /** While messages keep carrying several lines, the gap before non-urgent ones doubles up to this many windows. */
@@ -210,7 +213,8 @@ export class ChatQueue {
   async #deliver(batch: readonly Outgoing[], urgency: Urgency): Promise<boolean> {
     const head = batch[0] as Outgoing;
     const repeated = batch.find((i) => i.maybeSentAs !== undefined)?.maybeSentAs;
-    const text = composeBatch(batch) + (repeated ? `\n${repeatNote(repeated)}` : "");
+    const lang = this.#o.lang ?? "en";
+    const text = composeBatch(batch, undefined, lang) + (repeated ? `\n${repeatNote(repeated, lang)}` : "");
     const ids = rowIds(batch);
     head.attempts = (head.attempts ?? 0) + 1;
     // Persisted before the request leaves: a crash during it makes the next start say "may repeat".

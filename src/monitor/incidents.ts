@@ -1,11 +1,19 @@
 import type { Clock, TimerHandle } from "../clock.ts";
-import { formatDuration } from "../duration.ts";
 import type { LifecycleBus } from "../events.ts";
+import type { Lang } from "../i18n/index.ts";
 import { targetMatches } from "../ipc/ids.ts";
 import type { Logger } from "../log.ts";
 import type { LivenessSink } from "./liveness.ts";
 import type { MuteTable } from "./mutes.ts";
-import { alertText, flappingText, infoText, repeatText, resolvedText, stillFlappingText } from "./texts.ts";
+import {
+  alertText,
+  flappingText,
+  infoTexts,
+  monitorTexts,
+  repeatText,
+  resolvedText,
+  stillFlappingText,
+} from "./texts.ts";
 import type { Incident, IncidentKind, Mute } from "./types.ts";
 
 /** Incident openings within the flap window that make a process "flapping". */
@@ -23,6 +31,8 @@ export interface IncidentBookOptions {
   onChange?: (id: string, incident: PersistedIncident | undefined) => void;
   /** Runs its timers' work in one transaction with what they publish (the alert outbox). */
   atomic?: (fn: () => void) => void;
+  /** The language of what it publishes: the alert chats' (MISSIONCTL_LANG; default English). */
+  lang?: Lang;
 }
 
 /** An open incident as the state keeps it: enough to go on after a restart, repeats included. */
@@ -89,7 +99,7 @@ export class IncidentBook implements LivenessSink {
       since: now,
       detail,
       alerts: 0,
-      text: alertText(id, kind, detail),
+      text: alertText(id, kind, detail, this.#o.lang),
     };
     e.incident = incident;
     this.#o.log.warn({ peer: id, kind, detail, replacing }, "incident");
@@ -113,7 +123,11 @@ export class IncidentBook implements LivenessSink {
         announced: false,
       };
       this.#o.log.warn({ peer: id, count: e.flap.count }, "flapping: folding further transitions");
-      e.flap.announced = this.#alert(e, flappingText(id, kind, e.flap.count, this.#o.flapWindowMs), false);
+      e.flap.announced = this.#alert(
+        e,
+        flappingText(id, kind, e.flap.count, this.#o.flapWindowMs, this.#o.lang),
+        false,
+      );
       this.#armRepeat(e);
       this.#changed(e);
       return;
@@ -137,7 +151,11 @@ export class IncidentBook implements LivenessSink {
     this.#clearRepeat(e);
     // An incident nobody was told about (muted all along) ends quietly; an announced one gets closure.
     if (incident.alerts > 0) {
-      this.#o.bus.emit("alert.resolved", { processId: id, kind: incident.kind, text: resolvedText(id, how) });
+      this.#o.bus.emit("alert.resolved", {
+        processId: id,
+        kind: incident.kind,
+        text: resolvedText(id, how, this.#o.lang),
+      });
     }
   }
 
@@ -148,11 +166,11 @@ export class IncidentBook implements LivenessSink {
 
   /** A mute ran out: incidents it kept quiet and that are still open are announced now. */
   muteExpired(mute: Mute): void {
-    this.info(mute.target, infoText.muteExpired(mute.target));
+    this.info(mute.target, infoTexts(this.#o.lang ?? "en").muteExpired(mute.target));
     for (const e of this.#entries.values()) {
       if (!targetMatches(mute.target, e.id) || this.#o.mutes.isMuted(e.id)) continue;
       if (e.flap && !e.flap.announced && e.incident) {
-        const text = flappingText(e.id, e.flap.lastKind, e.flap.count, this.#o.flapWindowMs);
+        const text = flappingText(e.id, e.flap.lastKind, e.flap.count, this.#o.flapWindowMs, this.#o.lang);
         e.flap.announced = this.#alert(e, text, false);
       } else if (!e.flap && e.incident && e.incident.alerts === 0) {
         this.#alert(e, e.incident.text, false);
@@ -254,11 +272,15 @@ export class IncidentBook implements LivenessSink {
     e.repeatTimer = undefined;
     const now = this.#o.clock.now();
     if (e.flap) {
-      const text = stillFlappingText(e.id, e.flap.lastKind, e.flap.count, now - e.flap.since);
+      const text = stillFlappingText(e.id, e.flap.lastKind, e.flap.count, now - e.flap.since, this.#o.lang);
       e.flap.announced = this.#alert(e, text, e.flap.announced) || e.flap.announced;
     } else if (e.incident) {
       const first = e.incident.alerts === 0;
-      this.#alert(e, first ? e.incident.text : repeatText(e.incident.text, now - e.incident.since), !first);
+      this.#alert(
+        e,
+        first ? e.incident.text : repeatText(e.incident.text, now - e.incident.since, this.#o.lang),
+        !first,
+      );
     } else {
       return;
     }
@@ -289,11 +311,11 @@ export class IncidentBook implements LivenessSink {
     }
     this.#clearRepeat(e);
     if (flap.announced) {
-      const how = `stable for ${formatDuration(this.#o.flapWindowMs)} after flapping`;
+      const how = monitorTexts(this.#o.lang).detail.stableAfterFlapping({ windowMs: this.#o.flapWindowMs });
       this.#o.bus.emit("alert.resolved", {
         processId: e.id,
         kind: flap.lastKind,
-        text: resolvedText(e.id, how),
+        text: resolvedText(e.id, how, this.#o.lang),
       });
     }
   }

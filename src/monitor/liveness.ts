@@ -1,9 +1,9 @@
 import type { Clock, TimerHandle } from "../clock.ts";
 import { DEFAULTS } from "../config.ts";
-import { formatDuration } from "../duration.ts";
+import type { Lang } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import { isConnected as connected, markSeen, type ProcessRecord, ProcessTable } from "./records.ts";
-import { infoText } from "./texts.ts";
+import { type InfoTexts, infoTexts, type MonitorTexts, monitorTexts } from "./texts.ts";
 import type { IncidentKind, LivenessState, ProcessView } from "./types.ts";
 
 /** The heartbeat interval assumed until a process announces its own (docs/protocol.md, events). */
@@ -30,10 +30,9 @@ export interface LivenessTrackerOptions {
   expectExitTtlMs?: number;
   /** The most processes tracked (configured ones always have a slot); default 1000. */
   maxProcesses?: number;
+  /** The language of the details and info lines it reports (MISSIONCTL_LANG; default English). */
+  lang?: Lang;
 }
-
-/** The detail of the alert for a configured process that never showed up. */
-export const NEVER_CONNECTED = "never connected since the bot started";
 
 const isLive = (s: LivenessState): boolean => s === "unknown" || s === "up" || s === "silent";
 const posNumber = (v: unknown): number | undefined =>
@@ -61,15 +60,20 @@ export class LivenessTracker {
   readonly #records: ProcessTable;
   readonly #expected = new Map<string, number>();
   readonly #o: LivenessTrackerOptions;
+  /** What it says happened, in the alert chats' language. */
+  readonly #detail: MonitorTexts["detail"];
+  readonly #info: InfoTexts;
   #graceTimer?: TimerHandle;
 
   constructor(options: LivenessTrackerOptions) {
     this.#o = options;
+    this.#detail = monitorTexts(options.lang).detail;
+    this.#info = infoTexts(options.lang ?? "en");
     this.#records = new ProcessTable({
       clock: options.clock,
       log: options.log,
       maxProcesses: options.maxProcesses ?? 1000,
-      onFirstRefusal: (id, max) => options.sink.info(id, infoText.limitReached(id, max)),
+      onFirstRefusal: (id, max) => options.sink.info(id, this.#info.limitReached(id, max)),
     });
   }
 
@@ -88,7 +92,7 @@ export class LivenessTracker {
         if (!rec.neverSeen || rec.state !== "unknown") continue;
         rec.state = "down";
         rec.downKind = "disconnected";
-        this.#o.sink.incident(rec.id, "disconnected", NEVER_CONNECTED);
+        this.#o.sink.incident(rec.id, "disconnected", this.#detail.neverConnected);
       }
     }, graceMs);
   }
@@ -121,15 +125,15 @@ export class LivenessTracker {
         break;
       case "up":
         if (previousPid !== undefined && pid !== undefined && pid !== previousPid && !rec.settleTimer) {
-          this.#o.sink.info(id, infoText.restarted(id, previousPid, pid));
+          this.#o.sink.info(id, this.#info.restarted(id, previousPid, pid));
         }
         break;
       case "silent":
         rec.state = "up";
-        this.#o.sink.recovered(id, "heartbeats are back");
+        this.#o.sink.recovered(id, this.#detail.heartbeatsBack);
         break;
       case "down":
-        this.#comeBack(rec, "heartbeats are back", pid);
+        this.#comeBack(rec, this.#detail.heartbeatsBack, pid);
         break;
       case "stopped":
         this.#comeBack(rec, "", pid);
@@ -151,9 +155,9 @@ export class LivenessTracker {
     const reason = str(payload.reason);
     const code = typeof payload.exit_code === "number" ? payload.exit_code : undefined;
     if (wasIncident) {
-      this.#o.sink.recovered(id, `it stopped as planned${reason ? ` (${reason})` : ""}`);
+      this.#o.sink.recovered(id, this.#detail.stoppedAsPlanned({ reason }));
     } else {
-      this.#o.sink.info(id, infoText.stopped(id, reason, code));
+      this.#o.sink.info(id, this.#info.stopped(id, reason, code));
     }
   }
 
@@ -165,7 +169,7 @@ export class LivenessTracker {
     if (rec.state === "down" && rec.downKind === "crashed") return;
     this.#enterEnd(rec, "down");
     rec.downKind = "crashed";
-    this.#o.sink.incident(id, "crashed", str(payload.error) ?? "no error text");
+    this.#o.sink.incident(id, "crashed", str(payload.error) ?? this.#detail.noErrorText);
   }
 
   /** XPUB presence of `id` changed. A first presence is learned silently. */
@@ -253,7 +257,7 @@ export class LivenessTracker {
       if (rec.state !== "up" || rec.settleTimer) return;
       rec.state = "silent";
       const quiet = this.#o.clock.now() - (rec.lastHeartbeatAt ?? this.#o.clock.now());
-      this.#o.sink.incident(rec.id, "silent", `no heartbeat for ${formatDuration(Math.max(quiet, graceMs))}`);
+      this.#o.sink.incident(rec.id, "silent", this.#detail.noHeartbeatFor({ ms: Math.max(quiet, graceMs) }));
     }, graceMs);
   }
 
@@ -267,7 +271,8 @@ export class LivenessTracker {
       if (rec.state === "up") this.#armSilence(rec);
       return;
     }
-    if (rec.state === "down" || rec.state === "stopped") this.#comeBack(rec, "connected again", undefined);
+    if (rec.state === "down" || rec.state === "stopped")
+      this.#comeBack(rec, this.#detail.connectedAgain, undefined);
   }
 
   /** A down or stopped process shows signs of a new life: a new incarnation, whose pid is `pid`. */
@@ -278,7 +283,7 @@ export class LivenessTracker {
     rec.downKind = undefined;
     rec.endedPid = undefined;
     if (was === "down") this.#o.sink.recovered(rec.id, how);
-    else this.#o.sink.info(rec.id, infoText.backAfterStop(rec.id));
+    else this.#o.sink.info(rec.id, this.#info.backAfterStop(rec.id));
     // A silence clock from the old announced interval: a new incarnation that never beats goes silent.
     if (rec.intervalMs !== undefined) this.#armSilence(rec);
   }
@@ -299,12 +304,12 @@ export class LivenessTracker {
     if (expected !== undefined && expected > now) {
       this.#expected.delete(rec.id);
       this.#enterEnd(rec, "stopped");
-      this.#o.sink.info(rec.id, infoText.exitedAsRequested(rec.id));
+      this.#o.sink.info(rec.id, this.#info.exitedAsRequested(rec.id));
       return;
     }
     this.#clearTimers(rec);
     rec.state = "down";
     rec.downKind = "disconnected";
-    this.#o.sink.incident(rec.id, "disconnected", "no stopped notice");
+    this.#o.sink.incident(rec.id, "disconnected", this.#detail.noStoppedNotice);
   }
 }

@@ -1,6 +1,7 @@
 import { type Clock, systemClock, type TimerHandle } from "../clock.ts";
 import { DEFAULTS } from "../config.ts";
 import { type LifecycleBus, listenAll } from "../events.ts";
+import type { Lang } from "../i18n/index.ts";
 import type { IpcCommand } from "../ipc/codec.ts";
 import type { IpcCommandSystem } from "../ipc/command-system.ts";
 import { type Logger, silentLogger } from "../log.ts";
@@ -59,6 +60,8 @@ export interface MonitorOptions {
   forgetAfterMs?: number;
   /** With a state: the address a configured process is reached at, kept with it. */
   addressOf?: (id: string) => string | undefined;
+  /** The language of every line it publishes: the alert chats' (MISSIONCTL_LANG; default English). */
+  lang?: Lang;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -121,6 +124,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     mutes,
     alertRepeatMs,
     flapWindowMs,
+    ...(options.lang ? { lang: options.lang } : {}),
     ...(options.state
       ? {
           onChange: (id, incident) => persist?.incidentChanged(id, incident),
@@ -137,6 +141,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     clock,
     log,
     connected: () => ipc.presence.ids(),
+    ...(options.lang ? { lang: options.lang } : {}),
     sink: {
       incident: (id, kind, detail) => sink.current.incident(id, kind, detail),
       recovered: (id, how) => sink.current.recovered(id, how),
@@ -151,6 +156,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
     settleMs,
     expectExitTtlMs,
     maxProcesses,
+    ...(options.lang ? { lang: options.lang } : {}),
   });
 
   const newPersistence = (state: MonitorState) =>
@@ -165,6 +171,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
       configured: new Set(expected),
       ...(options.addressOf ? { addressOf: options.addressOf } : {}),
       exitExpected: (id) => tracker.exitExpected(id),
+      ...(options.lang ? { lang: options.lang } : {}),
       ...(options.restoreGraceMs !== undefined ? { restoreGraceMs: options.restoreGraceMs } : {}),
       ...(options.forgetAfterMs !== undefined ? { forgetAfterMs: options.forgetAfterMs } : {}),
     });

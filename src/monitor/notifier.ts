@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from "../clock.ts";
 import { type LifecycleBus, listenAll } from "../events.ts";
+import type { Lang } from "../i18n/index.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import type { OutboxStore } from "../state/outbox.ts";
 import { TELEGRAM_BACKOFF } from "../telegram/retry.ts";
@@ -40,6 +41,8 @@ export interface AlertNotifierOptions {
    * Without it, what is queued when the notifier stops is lost.
    */
   outbox?: OutboxStore;
+  /** The alert chats' language for the lines the queues add (MISSIONCTL_LANG; default English). */
+  lang?: Lang;
 }
 
 export interface AlertNotifier {
@@ -109,6 +112,7 @@ export function createAlertNotifier(options: AlertNotifierOptions): AlertNotifie
         groupWindowMs,
         onIdle,
         ...(options.outbox ? { outbox: outboxHooks(options.outbox, log) } : {}),
+        ...(options.lang ? { lang: options.lang } : {}),
       }),
   );
   if (queues.length === 0) log.warn("no alert chats configured: alerts are only logged");

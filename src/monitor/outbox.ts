@@ -2,9 +2,11 @@
  * The notifier's side of the alert outbox (src/state/outbox.ts): the hooks its per-chat queues
  * call around each attempt, and the lines a previous run left, ready to be queued again.
  */
+import type { Lang } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { OutboxStore } from "../state/outbox.ts";
 import { type Outgoing, urgencyOf } from "./batch.ts";
+import { monitorTexts } from "./texts.ts";
 
 /**
  * What the outbox hears from a per-chat queue (the row ids of the lines concerned).
@@ -27,8 +29,8 @@ export interface OutboxHooks {
  * @example
  * repeatNote("17.1"); // "↻ sent again: delivery of an earlier attempt (send 17.1) was not confirmed, …"
  */
-export const repeatNote = (sendId: string): string =>
-  `↻ sent again: delivery of an earlier attempt (send ${sendId}) was not confirmed, so this may repeat it`;
+export const repeatNote = (sendId: string, lang: Lang = "en"): string =>
+  monitorTexts(lang).batch.repeatNote({ sendId });
 
 /**
  * The outbox rows of `items` (lines queued without a state have none).

@@ -5,6 +5,7 @@
  */
 import type { Clock, TimerHandle } from "../clock.ts";
 import { formatDuration } from "../duration.ts";
+import type { Lang } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { MonitorStore, StoredProcess } from "../state/processes.ts";
 import type { IncidentBook, PersistedIncident } from "./incidents.ts";
@@ -12,7 +13,7 @@ import type { LivenessSink } from "./liveness.ts";
 import type { MuteTable } from "./mutes.ts";
 import { isConnected, type ProcessRecord, type ProcessTable } from "./records.ts";
 import { processRow, sameState, toPersisted, toStoredIncident, whileDownDetail } from "./state-rows.ts";
-import { infoText } from "./texts.ts";
+import { infoTexts } from "./texts.ts";
 import type { IncidentKind, LivenessState, Mute } from "./types.ts";
 
 /** What the monitor needs of the state: its store and transactions (a `StateStore` is one). */
@@ -47,6 +48,8 @@ export interface MonitorPersistenceOptions {
    * restart needs the last heartbeat to the minute, and 5,000 processes must not cost 5,000 writes a second.
    */
   refreshMs?: number;
+  /** The language of the lines it publishes after a restart (MISSIONCTL_LANG; default English). */
+  lang?: Lang;
 }
 
 const LIVE: readonly LivenessState[] = ["unknown", "up", "silent"];
@@ -223,12 +226,12 @@ export class MonitorPersistence {
       if (this.#o.exitExpected?.(rec.id)) {
         // An /exit of the last run that went through while the bot was down: as planned.
         Object.assign(rec, { state: "stopped", endedPid: rec.pid, endedAt: this.#o.clock.now() });
-        this.sink.info(rec.id, infoText.exitedAsRequested(rec.id));
+        this.sink.info(rec.id, infoTexts(this.#o.lang ?? "en").exitedAsRequested(rec.id));
         continue;
       }
       rec.state = "down";
       rec.downKind = "disconnected";
-      this.sink.incident(rec.id, "disconnected", whileDownDetail(rec.lastHeartbeatAt));
+      this.sink.incident(rec.id, "disconnected", whileDownDetail(rec.lastHeartbeatAt, this.#o.lang));
     }
   }
 

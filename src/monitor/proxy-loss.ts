@@ -7,9 +7,10 @@
  * still missing, as ordinary `disconnected` alerts.
  */
 import type { Clock, TimerHandle } from "../clock.ts";
-import { formatClockTime } from "../duration.ts";
+import type { Lang } from "../i18n/index.ts";
 import type { Logger } from "../log.ts";
 import type { LivenessSink } from "./liveness.ts";
+import { type MonitorTexts, monitorTexts } from "./texts.ts";
 import type { IncidentKind } from "./types.ts";
 
 /** The id the proxy's incident is filed under (alerts, /alerts, mutes). */
@@ -23,6 +24,8 @@ export interface ProxyLossOptions {
   connected: () => string[];
   /** How long after the link is back the processes may take to subscribe again (default 5 s). */
   returnGraceMs?: number;
+  /** The language of the details it reports (MISSIONCTL_LANG; default English). */
+  lang?: Lang;
 }
 
 interface Held {
@@ -40,6 +43,7 @@ interface Held {
  */
 export class ProxyLoss implements LivenessSink {
   readonly #o: ProxyLossOptions;
+  readonly #detail: MonitorTexts["detail"];
   readonly #grace: number;
   #down = false;
   /** Incidents the tracker raised while the link was down (or coming back), by process. */
@@ -50,6 +54,7 @@ export class ProxyLoss implements LivenessSink {
 
   constructor(options: ProxyLossOptions) {
     this.#o = options;
+    this.#detail = monitorTexts(options.lang).detail;
     this.#grace = options.returnGraceMs ?? 5000;
   }
 
@@ -70,13 +75,11 @@ export class ProxyLoss implements LivenessSink {
       }
       this.#lostAt = this.#o.clock.now();
       this.#reachable = this.#o.connected().filter((id) => id !== PROXY_INCIDENT_ID);
-      const n = this.#reachable.length;
-      const names = n > 0 ? ` (${this.#reachable.slice(0, 10).join(", ")}${n > 10 ? ", …" : ""})` : "";
       this.#o.log.warn({ unreachable: this.#reachable }, "lost the link to the proxy");
       this.#o.sink.incident(
         PROXY_INCIDENT_ID,
         "disconnected",
-        `lost the link at ${formatClockTime(this.#lostAt)}: ${n} process${n === 1 ? "" : "es"} unreachable${names}`,
+        this.#detail.proxyLost({ at: this.#lostAt, unreachable: this.#reachable }),
       );
     } else if (up && this.#down) {
       this.#down = false;
@@ -90,18 +93,14 @@ export class ProxyLoss implements LivenessSink {
     this.#returnTimer = undefined;
     const present = new Set(this.#o.connected());
     const back = this.#reachable.filter((id) => present.has(id)).length;
-    this.#o.sink.recovered(
-      PROXY_INCIDENT_ID,
-      `the link is back; ${back} of ${this.#reachable.length} processes present again`,
-    );
+    this.#o.sink.recovered(PROXY_INCIDENT_ID, this.#detail.proxyBack({ back, of: this.#reachable.length }));
     const held = [...this.#held];
     this.#held.clear();
     for (const [id, h] of held) this.#o.sink.incident(id, h.kind, h.detail);
   }
 
   incident(id: string, kind: IncidentKind, detail: string): void {
-    if (this.holding)
-      this.#held.set(id, { kind, detail: `${detail}; still missing after the proxy came back` });
+    if (this.holding) this.#held.set(id, { kind, detail: this.#detail.stillMissing({ detail }) });
     else this.#o.sink.incident(id, kind, detail);
   }
 

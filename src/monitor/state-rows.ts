@@ -2,24 +2,21 @@
  * The monitor's records as rows of the state database and back (src/state/processes.ts), and the
  * wording of the one alert for a process that died while the bot was down.
  */
-import { formatClockTime } from "../duration.ts";
+import type { Lang } from "../i18n/index.ts";
 import type { StoredIncident, StoredProcess } from "../state/processes.ts";
 import type { PersistedIncident } from "./incidents.ts";
 import type { ProcessRecord } from "./records.ts";
+import { monitorTexts } from "./texts.ts";
 import type { IncidentKind } from "./types.ts";
 
 /**
- * The detail of the one alert for a process that died while the bot was down.
+ * The detail of the one alert for a process that died while the bot was down, in `lang`.
  *
  * @example
  * whileDownDetail(Date.UTC(2026, 0, 1, 3, 12)); // "while the bot was down, last heartbeat at 03:12 UTC"
  */
-export function whileDownDetail(lastHeartbeatAt: number | undefined): string {
-  const last =
-    lastHeartbeatAt === undefined
-      ? "no heartbeat known"
-      : `last heartbeat at ${formatClockTime(lastHeartbeatAt)}`;
-  return `while the bot was down, ${last}`;
+export function whileDownDetail(lastHeartbeatAt: number | undefined, lang: Lang = "en"): string {
+  return monitorTexts(lang).detail.whileDown({ lastHeartbeatAt });
 }
 
 /**

@@ -1,13 +1,25 @@
 /**
- * Every line the monitor publishes, in one place. Alerts name the process and carry exactly one
- * of the words `crashed`, `disconnected`, `silent` (README.md, Chat commands); a notice ending an
- * incident says `resolved`; quiet info lines use none of those words.
+ * Every line the monitor publishes, rendered from the catalogs (src/i18n/*\/monitor.ts) in the
+ * alert chats' language, MISSIONCTL_LANG (English by default). Alerts name the process and carry
+ * exactly one of the words `crashed`, `disconnected`, `silent` (README.md, Chat commands); a notice
+ * ending an incident says `resolved`; quiet info lines use none of those words: in every language.
  */
-import { formatDuration } from "../duration.ts";
+import { type Catalog, catalog, type Lang } from "../i18n/index.ts";
 import type { IncidentKind } from "./types.ts";
 
 /** Longest error text quoted in a crash alert (a stack does not belong in a chat line). */
 export const MAX_DETAIL_CHARS = 300;
+
+/** The monitor's part of a catalog. */
+export type MonitorTexts = Catalog["monitor"];
+
+/**
+ * The monitor's texts in `lang`: the details its parts pass along (`no heartbeat for 15 s`).
+ *
+ * @example
+ * monitorTexts("zh").detail.heartbeatsBack; // "心跳已恢复"
+ */
+export const monitorTexts = (lang: Lang = "en"): MonitorTexts => catalog(lang).monitor;
 
 /**
  * Cuts `text` to one line of at most `max` characters.
@@ -25,15 +37,17 @@ export function oneLine(text: string, max = MAX_DETAIL_CHARS): string {
  *
  * @example
  * alertText("mm1", "crashed", "Error: boom"); // "🔴 mm1 crashed: Error: boom"
+ * alertText("mm1", "crashed", "Error: boom", "zh"); // "🔴 mm1 crashed（崩溃）：Error: boom"
  */
-export function alertText(id: string, kind: IncidentKind, detail?: string): string {
+export function alertText(id: string, kind: IncidentKind, detail?: string, lang: Lang = "en"): string {
+  const alert = monitorTexts(lang).alert;
   switch (kind) {
     case "crashed":
-      return `🔴 ${id} crashed: ${oneLine(detail || "no error text")}`;
+      return alert.crashed({ id, detail: detail ? oneLine(detail) : undefined });
     case "disconnected":
-      return `🔴 ${id} disconnected (${detail || "no stopped notice"})`;
+      return alert.disconnected({ id, detail });
     case "silent":
-      return `🟡 ${id} silent: ${detail || "no heartbeat"}`;
+      return alert.silent({ id, detail });
   }
 }
 
@@ -43,8 +57,8 @@ export function alertText(id: string, kind: IncidentKind, detail?: string): stri
  * @example
  * repeatText("🔴 mm1 crashed: Error: boom", 1_800_000); // "🔴 mm1 crashed: Error: boom — ongoing for 30 min"
  */
-export function repeatText(first: string, sinceMs: number): string {
-  return `${first} — ongoing for ${formatDuration(sinceMs)}`;
+export function repeatText(first: string, sinceMs: number, lang: Lang = "en"): string {
+  return monitorTexts(lang).repeat({ first, sinceMs });
 }
 
 /**
@@ -54,9 +68,15 @@ export function repeatText(first: string, sinceMs: number): string {
  * flappingText("mm1", "disconnected", 3, 60_000);
  * // "🟠 mm1 disconnected (flapping: 3 incidents within 60 s; further changes folded until stable for 60 s)"
  */
-export function flappingText(id: string, kind: IncidentKind, count: number, windowMs: number): string {
+export function flappingText(
+  id: string,
+  kind: IncidentKind,
+  count: number,
+  windowMs: number,
+  lang: Lang = "en",
+): string {
   const icon = kind === "silent" ? "🟡" : "🟠";
-  return `${icon} ${id} ${kind} (flapping: ${count} incidents within ${formatDuration(windowMs)}; further changes folded until stable for ${formatDuration(windowMs)})`;
+  return monitorTexts(lang).flapping({ icon, id, kind, count, windowMs });
 }
 
 /**
@@ -65,8 +85,14 @@ export function flappingText(id: string, kind: IncidentKind, count: number, wind
  * @example
  * stillFlappingText("mm1", "crashed", 40, 1_800_000); // "🟠 mm1 crashed (still flapping: 40 incidents in 30 min)"
  */
-export function stillFlappingText(id: string, kind: IncidentKind, count: number, sinceMs: number): string {
-  return `🟠 ${id} ${kind} (still flapping: ${count} incidents in ${formatDuration(sinceMs)})`;
+export function stillFlappingText(
+  id: string,
+  kind: IncidentKind,
+  count: number,
+  sinceMs: number,
+  lang: Lang = "en",
+): string {
+  return monitorTexts(lang).stillFlapping({ id, kind, count, sinceMs });
 }
 
 /**
@@ -75,26 +101,42 @@ export function stillFlappingText(id: string, kind: IncidentKind, count: number,
  * @example
  * resolvedText("mm1", "heartbeats are back"); // "🟢 mm1 resolved: heartbeats are back"
  */
-export function resolvedText(id: string, how: string): string {
-  return `🟢 ${id} resolved: ${how}`;
+export function resolvedText(id: string, how: string, lang: Lang = "en"): string {
+  return monitorTexts(lang).resolved({ id, how });
+}
+
+/** Quiet lines (planned stops, restarts, mute expiry): none of the alert words, no `resolved`. */
+export interface InfoTexts {
+  stopped(id: string, reason?: string, exitCode?: number): string;
+  exitedAsRequested(id: string): string;
+  backAfterStop(id: string): string;
+  restarted(id: string, oldPid: number, newPid: number): string;
+  muteExpired(target: string): string;
+  limitReached(id: string, max: number): string;
 }
 
 /**
- * Quiet lines (planned stops, restarts, mute expiry): none of the alert words, no `resolved`.
+ * The info lines in `lang`.
+ *
+ * @example
+ * infoTexts("en").stopped("mm1", "finish_and_exit", 0); // "⚪ mm1 stopped as planned (finish_and_exit, exit code 0)"
+ */
+export function infoTexts(lang: Lang): InfoTexts {
+  const info = monitorTexts(lang).info;
+  return {
+    stopped: (id, reason, exitCode) => info.stopped({ id, reason, exitCode }),
+    exitedAsRequested: (id) => info.exitedAsRequested({ id }),
+    backAfterStop: (id) => info.backAfterStop({ id }),
+    restarted: (id, oldPid, newPid) => info.restarted({ id, oldPid, newPid }),
+    muteExpired: (target) => info.muteExpired({ target }),
+    limitReached: (id, max) => info.limitReached({ id, max }),
+  };
+}
+
+/**
+ * The info lines in English.
  *
  * @example
  * infoText.stopped("mm1", "finish_and_exit", 0); // "⚪ mm1 stopped as planned (finish_and_exit, exit code 0)"
  */
-export const infoText = {
-  stopped: (id: string, reason?: string, exitCode?: number): string => {
-    const parts = [reason, exitCode !== undefined ? `exit code ${exitCode}` : undefined].filter(Boolean);
-    return `⚪ ${id} stopped as planned${parts.length ? ` (${parts.join(", ")})` : ""}`;
-  },
-  exitedAsRequested: (id: string): string => `⚪ ${id} exited as requested`,
-  backAfterStop: (id: string): string => `⚪ ${id} is up again after a planned stop`,
-  restarted: (id: string, oldPid: number, newPid: number): string =>
-    `⚪ ${id} restarted (pid ${oldPid} → ${newPid}) without a stop notice in between`,
-  muteExpired: (target: string): string => `🔔 mute of ${target} expired; alerts for it are on again`,
-  limitReached: (id: string, max: number): string =>
-    `⚠️ not tracking ${id}: the monitor already tracks ${max.toLocaleString("en-US")} processes (MISSIONCTL_MAX_PROCESSES); further new ones are not tracked either`,
-};
+export const infoText: InfoTexts = infoTexts("en");

@@ -1,4 +1,5 @@
 import { commandPreamble, parseOptions } from "../cli-preamble.ts";
+import { aboveProgress, createProgress, type Progress } from "../cli-progress.ts";
 import { type Config, ConfigError, DEFAULTS } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import { MAX_JSON_DEPTH, nestsDeeperThan } from "../ipc/codec.ts";
@@ -112,16 +113,34 @@ function candidates(ipcDir: string, configured: string[], target: string, self: 
  * until they are reachable; through the proxy, where everyone is heard, waits for the link and the
  * presence it brings (a unicast waits for its target in the request's own join window).
  */
-async function join(ipc: IpcCommandSystem, config: Config, target: string, log: Logger): Promise<void> {
+async function join(
+  ipc: IpcCommandSystem,
+  config: Config,
+  target: string,
+  log: Logger,
+  progress: Progress,
+): Promise<void> {
   if (isProxyMode(config)) {
-    if (isGroupTarget(target) && !(await joinProxy(ipc)))
-      log.warn({ proxy: config.MISSIONCTL_PROXY }, "no link to the proxy yet");
+    if (!isGroupTarget(target)) return;
+    progress.start(`joining the proxy ${config.MISSIONCTL_PROXY}…`);
+    if (!(await joinProxy(ipc))) log.warn({ proxy: config.MISSIONCTL_PROXY }, "no link to the proxy yet");
     return;
   }
   const tcpPeers = new Map(config.MISSIONCTL_PROCESSES.map((s) => [parsePeerSpec(s).id, parsePeerSpec(s)]));
   const peers = candidates(config.MISSIONCTL_IPC_DIR, config.MISSIONCTL_PROCESSES, target, ipc.id);
   for (const id of peers) ipc.connectToProcess(tcpPeers.get(id) ?? { id });
-  if (isGroupTarget(target)) await ipc.waitUntilReachable(peers, 1500);
+  if (!isGroupTarget(target)) return;
+  progress.start(`connecting to ${peers.length} process(es) matching ${target}…`);
+  await ipc.waitUntilReachable(peers, 1500);
+}
+
+/** The progress line's words while replies come in: who is still awaited. */
+function waitingText(expected: string[], answered: Set<string>): string {
+  const left = expected.filter((id) => !answered.has(id));
+  const names =
+    left.length <= 3 ? left.join(", ") : `${left.slice(0, 3).join(", ")} and ${left.length - 3} more`;
+  const count = expected.length > 1 ? ` (${answered.size} of ${expected.length} answered)` : "";
+  return `waiting for ${names || "replies"}${count}…`;
 }
 
 /**
@@ -147,22 +166,45 @@ export async function runSendCommand(args: string[]): Promise<number> {
     console.error(`missionctl send: ${err.message}`);
     return 2;
   }
+  // On a terminal only: "waiting for mm1… 2.1 s" on stderr while the command is in flight.
+  const progress = createProgress();
   // The lock keeps two sends from taking over each other's ipc socket. Through the proxy nothing
   // is bound, two senders with one id both get every reply and each keeps its own (by
   // command_id), and a `cli` on another host could not be locked out anyway.
-  const release = proxied
-    ? () => {}
-    : await acquireIdLock(ipcDir, parsed.as, {
-        onWait: (pid) => console.error(`missionctl send: waiting for "${parsed.as}" (held by pid ${pid})…`),
+  let release = () => {};
+  try {
+    if (!proxied)
+      release = await acquireIdLock(ipcDir, parsed.as, {
+        onWait: (pid) => {
+          console.error(`missionctl send: waiting for "${parsed.as}" (held by pid ${pid})…`);
+          progress.start(`waiting for the "${parsed.as}" lock (pid ${pid})…`);
+        },
       });
+  } catch (err) {
+    progress.done(); // the lock timed out: its error gets a clean line
+    throw err;
+  }
   const ipc = new IpcCommandSystem({ id: parsed.as, transport, logger: log });
   try {
     await ipc.start();
-    await join(ipc, config, parsed.target, log);
+    await join(ipc, config, parsed.target, log, progress);
+    progress.start(`waiting for ${parsed.target}…`);
+    let expected: string[] = [];
+    const answered = new Set<string>();
     const result = await ipc.request(parsed.target, parsed.type, parsed.payload, {
       timeoutMs: parsed.timeoutMs ?? config.MISSIONCTL_REPLY_TIMEOUT_MS,
-      onReply: (r) => process.stdout.write(`${JSON.stringify(r.reply)}\n`),
+      onSent: (_command, present) => {
+        expected = present;
+        progress.update(waitingText(expected, answered));
+      },
+      onReply: (r) => {
+        if (!expected.includes(r.from)) expected = [...expected, r.from];
+        if (r.status !== "accepted") answered.add(r.from);
+        progress.update(waitingText(expected, answered));
+        aboveProgress(() => process.stdout.write(`${JSON.stringify(r.reply)}\n`));
+      },
     });
+    progress.done();
     for (const [id, why] of result.missing) {
       console.error(
         `missionctl send: ${id}: ${why === "not_connected" ? "not connected" : why === "timeout" ? "no reply in time" : "disconnected"}`,
@@ -171,6 +213,7 @@ export async function runSendCommand(args: string[]): Promise<number> {
     if (result.expected.length === 0) console.error(`missionctl send: no process matches ${parsed.target}`);
     return result.ok && result.expected.length > 0 ? 0 : 1;
   } finally {
+    progress.done();
     await ipc.stop({ lingerMs: 100 });
     release();
   }

@@ -1,4 +1,5 @@
 import { commandPreamble, parseOptions } from "../cli-preamble.ts";
+import { createProgress, type Progress } from "../cli-progress.ts";
 import { ConfigError, DEFAULTS } from "../config.ts";
 import { UsageError } from "../errors.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
@@ -6,7 +7,7 @@ import { createTransport, isProxyMode } from "../ipc/create-transport.ts";
 import { isProcessId } from "../ipc/ids.ts";
 import { createProcessLogger } from "../log.ts";
 import { formatDiffTable } from "../recovery/diff.ts";
-import { runSyncSaga, type SagaOutcome } from "../recovery/saga.ts";
+import { runSyncSaga, type SagaIpc, type SagaOutcome } from "../recovery/saga.ts";
 import { joinProxy } from "../send/join.ts";
 import { acquireIdLock } from "../send/lock.ts";
 
@@ -97,6 +98,8 @@ export async function runSyncCommand(args: string[]): Promise<number> {
   const log = createProcessLogger({ level: config.LOG_LEVEL }, process.stderr).child({ module: "sync" });
   const out = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
   const proxied = isProxyMode(config);
+  // On a terminal only: the step in flight ("flush_log → te1… 1.2 s") on stderr.
+  const progress = createProgress();
   let ipc: IpcCommandSystem | undefined;
   let release = () => {};
   if (a.executor) {
@@ -108,11 +111,21 @@ export async function runSyncCommand(args: string[]): Promise<number> {
       return 2;
     }
     // Like send: one `cli` socket at a time in IPC_DIR.
-    if (!proxied) release = await acquireIdLock(config.MISSIONCTL_IPC_DIR, DEFAULTS.CLI_ID);
+    if (!proxied) {
+      const onWait = (pid: number | undefined) => progress.start(`waiting for the "cli" lock (pid ${pid})…`);
+      try {
+        release = await acquireIdLock(config.MISSIONCTL_IPC_DIR, DEFAULTS.CLI_ID, { onWait });
+      } finally {
+        progress.done();
+      }
+    }
   }
   try {
     if (ipc) {
       await ipc.start();
+      progress.start(
+        proxied ? `joining the proxy ${config.MISSIONCTL_PROXY}…` : `connecting to ${a.executor}…`,
+      );
       if (proxied) await joinProxy(ipc);
       else if (a.executor) ipc.connectToProcess(a.executor);
     }
@@ -120,7 +133,7 @@ export async function runSyncCommand(args: string[]): Promise<number> {
       request: () => Promise.reject(new Error("no executor")),
       waitUntilReachable: async (ids: string[]) => ids,
     };
-    const result = await runSyncSaga(ipc ?? noIpc, {
+    const result = await runSyncSaga(ipc ? shownOn(progress, ipc) : noIpc, {
       inputs: {
         base: a.base,
         executorLog: a.executorLog,
@@ -132,15 +145,35 @@ export async function runSyncCommand(args: string[]): Promise<number> {
       assumeNoPending: a.assumeNoPending,
       apply: a.apply,
       timeoutMs: config.MISSIONCTL_REPLY_TIMEOUT_MS,
-      onStep: (s) =>
-        a.json ? out({ type: "step", ...s }) : console.error(`${s.ok ? "✓" : "✗"} ${s.step}: ${s.text}`),
+      onStep: (s) => {
+        // The stage is over: its line goes, and the next request or wait brings up its own.
+        progress.done();
+        if (a.json) out({ type: "step", ...s });
+        else console.error(`${s.ok ? "✓" : "✗"} ${s.step}: ${s.text}`);
+      },
     });
+    progress.done();
     report(result, a.json, out);
     return result.outcome === "refused" ? 1 : 0;
   } finally {
+    progress.done();
     await ipc?.stop({ lingerMs: 100 });
     release();
   }
+}
+
+/** The saga's view of `ipc`, each request and wait shown on the progress line while it lasts. */
+function shownOn(progress: Progress, ipc: SagaIpc): SagaIpc {
+  return {
+    request: (target, type, payload, options) => {
+      progress.start(`${type} → ${target}…`);
+      return ipc.request(target, type, payload, options);
+    },
+    waitUntilReachable: (ids, ms) => {
+      progress.start(`waiting for ${ids.join(", ")}…`);
+      return ipc.waitUntilReachable(ids, ms);
+    },
+  };
 }
 
 function report(r: SagaOutcome, json: boolean, out: (line: object) => void): void {

@@ -5,7 +5,7 @@
  */
 import { Telegram } from "telegraf";
 import { linkSignals } from "../bot/stopping.ts";
-import { type RetryOptions, withTelegramRetry } from "./retry.ts";
+import { classifyTelegramError, type RetryOptions, withTelegramRetry } from "./retry.ts";
 
 /** The raw Bot API call: method name and JSON payload in, `result` out (or a thrown TelegramError). */
 export type CallApi = (
@@ -24,6 +24,20 @@ export interface RetryingTelegramOptions {
 type TelegramCallApi = Telegram["callApi"];
 
 /**
+ * One Bot API attempt, as {@link RetryingTelegram.observe} reports it (metrics, the health check):
+ * `why` is set when it failed in a way that is retried (`429`, `502`, `ECONNRESET`, ...), by the
+ * retry layer or by the caller of `callOnce` (the alert notifier's queues classify the same way).
+ */
+export interface ApiAttempt {
+  method: string;
+  ok: boolean;
+  why?: string;
+}
+
+/** Hears every Bot API attempt; what it throws is ignored. */
+export type ApiObserver = (attempt: ApiAttempt) => void;
+
+/**
  * A Telegram client whose `callApi` retries. `callOnce` is the same call without the retry, for
  * callers that retry themselves (the alert notifier's ordered per-chat queues); `stop()` ends every
  * call still waiting or retrying.
@@ -38,11 +52,53 @@ export class RetryingTelegram extends Telegram {
   readonly #stopping = new AbortController();
   readonly #raw: CallApi;
   readonly #retry: RetryOptions;
+  readonly #observers = new Set<ApiObserver>();
 
   constructor(token: string, options: RetryingTelegramOptions) {
     super(token, { apiRoot: options.apiRoot });
-    this.#raw = options.callApi ?? ((method, payload, o) => this.#httpCall(method, payload, o));
+    const raw: CallApi = options.callApi ?? ((method, payload, o) => this.#httpCall(method, payload, o));
+    this.#raw = (method, payload, o) =>
+      this.#observers.size === 0 ? raw(method, payload, o) : this.#observed(raw, method, payload, o);
     this.#retry = options.retry ?? {};
+  }
+
+  /**
+   * Tells `observer` about every attempt from now on (each retry is an attempt); returns the
+   * unsubscribe. Without observers an attempt costs nothing extra.
+   *
+   * @example
+   * const stop = client.observe((a) => { if (a.why) retries.inc({ cause: a.why }); });
+   */
+  observe(observer: ApiObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  async #observed(
+    raw: CallApi,
+    method: string,
+    payload: Record<string, unknown>,
+    o?: { signal?: AbortSignal },
+  ) {
+    try {
+      const result = await raw(method, payload, o);
+      this.#tell({ method, ok: true });
+      return result;
+    } catch (err) {
+      const decision = classifyTelegramError(err);
+      this.#tell({ method, ok: false, ...(decision.retry ? { why: decision.why } : {}) });
+      throw err;
+    }
+  }
+
+  #tell(attempt: ApiAttempt): void {
+    for (const observer of this.#observers) {
+      try {
+        observer(attempt);
+      } catch {
+        // An observer (a metric) must never change what a call does.
+      }
+    }
   }
 
   /** telegraf's own HTTP call, once. */

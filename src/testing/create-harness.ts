@@ -45,6 +45,11 @@ export interface HarnessOptions {
   state?: string | false;
   /** How long a process of the last run may take to show up again before it is alerted (default 5000 ms). */
   restoreGraceMs?: number;
+  /**
+   * Users' Telegram `language_code`, by id (`{ 1003: "zh-hans" }`): on every message and button
+   * press of theirs, so the bot answers them in that language. Alerts follow `env.MISSIONCTL_LANG`.
+   */
+  languages?: Record<number, string>;
 }
 
 /**
@@ -73,6 +78,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<BotHa
   });
   await ipc.start();
   const telegram = new FakeTelegram(undefined, options.clock);
+  for (const [id, code] of Object.entries(options.languages ?? {})) telegram.languages.set(Number(id), code);
   const state = options.state === false ? undefined : openState(options.state ?? MEMORY);
   const runtime = await createBotRuntime({
     config,

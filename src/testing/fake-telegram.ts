@@ -79,7 +79,12 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
   #nextMessageId = 1;
   #nextUpdateId = 1;
   #nextCallbackId = 1;
+  /** The command menu for every language (setMyCommands without a language_code). */
   commands: { command: string; description: string }[] = [];
+  /** The command menus set for one language, by language_code (`zh`, `en`). */
+  readonly menus = new Map<string, { command: string; description: string }[]>();
+  /** Users' Telegram language (`zh-hans`, …), sent as `from.language_code` on their updates. */
+  readonly languages = new Map<number, string>();
 
   /** `clock` dates the updates it builds (the bot refuses operator commands that look stale). */
   constructor(
@@ -137,9 +142,12 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
       case "deleteWebhook":
       case "setWebhook":
         return true;
-      case "setMyCommands":
-        this.commands = (p.commands as { command: string; description: string }[]) ?? [];
+      case "setMyCommands": {
+        const commands = (p.commands as { command: string; description: string }[]) ?? [];
+        if (typeof p.language_code === "string" && p.language_code) this.menus.set(p.language_code, commands);
+        else this.commands = commands;
         return true;
+      }
       case "sendMessage": {
         const text = String(p.text ?? "");
         if (text.length === 0) throw badRequest("message text is empty");
@@ -218,18 +226,20 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
   }
 
   /**
-   * The update Telegram delivers when `user` writes `text` (in their private chat unless `chatId`).
+   * The update Telegram delivers when `user` writes `text` (in their private chat unless `chatId`;
+   * in their Telegram language `languageCode`, else the one in {@link languages}, else none).
    * `extra` adds message fields, e.g. `forward_origin` for a forwarded message.
    *
    * @example
    * await bot.handleUpdate(tg.textUpdate({ userId: 42, username: "ann" }, "/exit mm1"));
    */
   textUpdate(
-    user: { userId: number; username?: string; chatId?: number },
+    user: { userId: number; username?: string; chatId?: number; languageCode?: string },
     text: string,
     extra: Record<string, unknown> = {},
   ): Update {
     const chatId = user.chatId ?? user.userId;
+    const languageCode = user.languageCode ?? this.languages.get(user.userId);
     const message = this.addMessage(chatId, user.userId, text);
     const command = /^\/\S+/.exec(text);
     return {
@@ -246,6 +256,7 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
           is_bot: false,
           first_name: user.username ?? `user${user.userId}`,
           ...(user.username ? { username: user.username } : {}),
+          ...(languageCode ? { language_code: languageCode } : {}),
         },
         text,
         ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
@@ -269,7 +280,12 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
       update_id: this.#nextUpdateId++,
       callback_query: {
         id: String(this.#nextCallbackId++),
-        from: { id: userId, is_bot: false, first_name: `user${userId}` },
+        from: {
+          id: userId,
+          is_bot: false,
+          first_name: `user${userId}`,
+          ...(this.languages.has(userId) ? { language_code: this.languages.get(userId) } : {}),
+        },
         chat_instance: String(message.chatId),
         message: {
           message_id: message.messageId,

@@ -22,8 +22,11 @@ export class HarnessError extends MissionctlError<"NO_BUTTON" | "NO_FAKE_CLOCK">
   override name = "HarnessError";
 }
 
-/** Who sends a message: a user id, optionally with a username and a (group) chat. */
-export type Sender = number | { userId: number; username?: string; chatId?: number };
+/**
+ * Who sends a message: a user id, optionally with a username, a (group) chat and their Telegram
+ * language (`zh-hans`: the bot answers in Chinese; default: the harness's `languages`, else none).
+ */
+export type Sender = number | { userId: number; username?: string; chatId?: number; languageCode?: string };
 
 const BUS_EVENTS: readonly LifecycleEventName[] = [
   "command.received",

@@ -7,7 +7,7 @@ import { buildRegistry, loadRegistry, RegistryError } from "../../src/bot/regist
 
 const valid = {
   name: "ping",
-  help: "Ask a process",
+  help: { en: "Ask a process", zh: "询问进程" },
   usage: "/ping <target>",
   role: "viewer",
   confirm: () => false,

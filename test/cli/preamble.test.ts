@@ -22,6 +22,20 @@ describe("parseOptions", () => {
   });
 });
 
+describe("noArguments (parseArgs, lenient)", () => {
+  it("'help' for --help or -h wherever it is; nothing for no arguments", () => {
+    expect(noArguments([])).toBeUndefined();
+    expect(noArguments(["-h"])).toBe("help");
+    expect(noArguments(["x", "--bogus", "--help"])).toBe("help");
+  });
+
+  it("names the first other argument as it was given", () => {
+    expect(() => noArguments(["--level=debug", "x"])).toThrow('unexpected argument "--level=debug"');
+    expect(() => noArguments(["x", "--bogus"])).toThrow('unexpected argument "x"');
+    expect(() => noArguments(["-v"])).toThrow('unexpected argument "-v"');
+  });
+});
+
 describe("commandPreamble", () => {
   it("--help: the usage on stdout, exit 0", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});

@@ -12,7 +12,8 @@ describe("read-only commands", () => {
     h = await createHarness({ operators: [OP], viewers: [VIEWER] });
     await h.send(VIEWER, "/help");
     const help = await h.waitForMessage(/^missionctl commands \(you are a viewer\):/);
-    for (const def of h.runtime.bot.registry.list) expect(help.text).toContain(`${def.usage} — ${def.help}`);
+    for (const def of h.runtime.bot.registry.list)
+      expect(help.text).toContain(`${def.usage} — ${def.help.en}`);
     expect(help.text).toContain(
       "/exit <target…> [--now] — Stop processes after their current step (--now: abort the step) (operator)",
     );

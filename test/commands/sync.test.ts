@@ -74,6 +74,21 @@ describe("/sync", () => {
     expect(audit).toMatch(/\/sync mm2\n {2}ok — sync mm2: wrote /);
   });
 
+  it("shows its progress in one message, edited as each step of the saga ends", async () => {
+    await h.send(ALICE, "/sync mm2");
+    const done = await h.waitForMessage(/^sync mm2 \(executor te1\)\n[\s\S]*rb2605\.SHFE/);
+    await h.waitForMessage(/^Apply sync mm2\?/);
+    // The first version is the head alone; later ones add steps, in order, to the same message.
+    expect(done.history[0]).toMatch(/^sync mm2 \(executor te1\)[^\n]*$/);
+    const steps = (text: string) => text.split("\n").filter((l) => /^[✓✗] /.test(l)).length;
+    const counts = done.history.map(steps);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBeGreaterThanOrEqual(3);
+    expect(h.telegram.botMessages(ALICE).filter((m) => m.text.startsWith("sync mm2 (executor"))).toHaveLength(
+      1,
+    );
+  });
+
   it("Cancel writes nothing", async () => {
     await h.send(ALICE, "/sync mm2");
     await h.waitForMessage(/^Apply sync mm2\?/);

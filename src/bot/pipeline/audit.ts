@@ -1,3 +1,4 @@
+import { catalog } from "../../i18n/index.ts";
 import { isAbortError } from "../../telegram/retry.ts";
 import type { Middleware } from "./compose.ts";
 import { type Invocation, type PipelineDeps, say } from "./invocation.ts";
@@ -25,7 +26,7 @@ export const audit =
       if (isAbortError(err)) deps.log.info({ command: inv.name }, "command cut short by the stop");
       else {
         deps.log.error({ err, command: inv.name }, "message handling failed");
-        await say(deps, inv, "Sorry, something went wrong; the error is logged.").catch(() => {});
+        await say(deps, inv, catalog(inv.lang).bot.somethingWrong).catch(() => {});
       }
     } finally {
       const command = inv.def?.name ?? inv.name;

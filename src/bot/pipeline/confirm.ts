@@ -1,3 +1,4 @@
+import { catalog } from "../../i18n/index.ts";
 import { isGroupTarget } from "../../ipc/ids.ts";
 import { reachesMany } from "../args.ts";
 import type { CommandDefinition } from "../types.ts";
@@ -34,7 +35,8 @@ export const confirm =
       userId: message.userId,
       chatId: message.chatId,
       summary: message.text.trim().replace(/^\/(\w+)@\w+/, "/$1"),
-      details: groups.length ? [`Connected now: ${reach.length ? reach.join(", ") : "none"}`] : [],
+      details: groups.length ? [catalog(inv.lang).bot.confirm.connectedNow({ ids: reach })] : [],
+      lang: inv.lang,
     });
     // Only the requester's press answers; an expiry or the bot stopping (a detail says so) is nobody's.
     const pressed = answer.confirmed || (answer.outcome === "cancelled" && answer.detail === undefined);

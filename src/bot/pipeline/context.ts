@@ -2,6 +2,7 @@
  * The narrow context a command's handler gets (see {@link CommandContext}): replies, tracked IPC
  * requests, read-only monitor views and mutes in the user's name. The raw IPC and monitor stay here.
  */
+import { catalog } from "../../i18n/index.ts";
 import { isGroupTarget, targetMatches } from "../../ipc/ids.ts";
 import { LiveMessage } from "../live-message.ts";
 import { syncOps } from "../sync-ops.ts";
@@ -51,9 +52,12 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
   };
   const userName = message.userName || String(message.userId);
   const targets = targetsView(deps);
+  const t = catalog(inv.lang);
   return {
     user: { id: message.userId, name: message.userName },
     chatId: message.chatId,
+    lang: inv.lang,
+    t,
     role: inv.role ?? "viewer",
     command: def.name,
     clock: deps.clock,
@@ -63,8 +67,8 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
     get layout() {
       const proxy = deps.ipc.transport.proxy;
       return proxy === undefined
-        ? `one machine (ipc in ${deps.config.MISSIONCTL_IPC_DIR})`
-        : `several hosts, through the proxy at ${proxy} (link ${deps.ipc.proxyLinkUp ? "up" : "down"})`;
+        ? t.bot.layoutIpc({ dir: deps.config.MISSIONCTL_IPC_DIR })
+        : t.bot.layoutProxy({ proxy, linkUp: deps.ipc.proxyLinkUp === true });
     },
     monitor: {
       processes: () => monitor.processes(),
@@ -76,7 +80,7 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
       add: (target, durationMs) => monitor.mute(target, durationMs, userName),
       remove: (target) => monitor.unmute(target),
     },
-    sync: syncOps(deps, { chatId: message.chatId, userId: message.userId }),
+    sync: syncOps(deps, { chatId: message.chatId, userId: message.userId, lang: inv.lang }),
     reply: async (text) => {
       const id = takeInPlaceOf();
       if (id !== undefined) await chat.edit(message.chatId, id, text);
@@ -100,6 +104,7 @@ export function commandContext(deps: PipelineDeps, inv: Invocation, def: Command
         {
           ipc: deps.ipc,
           live,
+          t,
           timeoutMs: deps.config.MISSIONCTL_REPLY_TIMEOUT_MS,
           exits: {
             expand: targets.expand,

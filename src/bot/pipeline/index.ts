@@ -4,6 +4,7 @@
  * not forwarded) → parse (known command, role allowed, zod) → stale (no backlog) → confirm
  * (buttons, when required) → run (the handler with its narrow context).
  */
+import { langOf } from "../../i18n/index.ts";
 import { tokenize } from "../tokenizer.ts";
 import { audit } from "./audit.ts";
 import { compose } from "./compose.ts";
@@ -16,11 +17,11 @@ import { who } from "./who.ts";
 
 export type { IncomingMessage, InflightMessages, PipelineDeps } from "./invocation.ts";
 export { STALE_COMMAND_MS } from "./stale.ts";
-export { RELAYED_TEXT } from "./who.ts";
 
 /**
  * The message handler: text that is not a command for this bot is ignored; a command runs through
- * every stage. Resolves when the command is done (a confirmation wait included).
+ * every stage, answered in the sender's language. Resolves when the command is done (a
+ * confirmation wait included).
  *
  * @example
  * const handle = createPipeline(deps);
@@ -44,6 +45,7 @@ export function createPipeline(
       message,
       name: parsed.name,
       tokens: parsed.tokens,
+      lang: langOf(message.languageCode, deps.config.MISSIONCTL_LANG),
       record: { targets: [], commandIds: [], outcome: "ok", processes: [] },
     });
   };

@@ -5,6 +5,7 @@
 import type { Clock } from "../../clock.ts";
 import type { Config } from "../../config.ts";
 import type { CommandConfirmation, CommandProcessResult, LifecycleBus } from "../../events.ts";
+import type { Lang } from "../../i18n/index.ts";
 import type { IpcCommandSystem } from "../../ipc/command-system.ts";
 import type { Logger } from "../../log.ts";
 import type { MonitorApi } from "../../monitor/types.ts";
@@ -21,6 +22,8 @@ export interface IncomingMessage {
   text: string;
   /** When the user sent it (epoch ms; Telegram's message date). */
   sentAt?: number;
+  /** The sender's Telegram `language_code` (`zh-hans`, `en`, …), when Telegram says. */
+  languageCode?: string;
   /**
    * Set when the text is not the sender's own command: `forwarded` (someone else's message, maybe
    * old, passed on) or `sender_chat` (sent as a group or channel, so `userId` is no person).
@@ -47,6 +50,8 @@ export interface Invocation {
   readonly name: string;
   readonly tokens: CommandTokens;
   readonly record: AuditRecord;
+  /** The language every answer to this invocation is in (the sender's, else MISSIONCTL_LANG). */
+  readonly lang: Lang;
   role?: Role;
   def?: CommandDefinition;
   args?: unknown;

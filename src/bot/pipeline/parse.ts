@@ -1,3 +1,5 @@
+import { issueText } from "../../i18n/arg-issue.ts";
+import { catalog, type Lang } from "../../i18n/index.ts";
 import { allows } from "../auth.ts";
 import type { Middleware } from "./compose.ts";
 import { deny, type Invocation, type PipelineDeps, refuse } from "./invocation.ts";
@@ -12,30 +14,32 @@ import { deny, type Invocation, type PipelineDeps, refuse } from "./invocation.t
 export const parse =
   (deps: Pick<PipelineDeps, "registry" | "chat">): Middleware<Invocation> =>
   async (inv, next) => {
+    const t = catalog(inv.lang);
     const def = deps.registry.byName.get(inv.name);
-    if (!def) {
-      return refuse(
-        deps,
-        inv,
-        "invalid",
-        "unknown command",
-        `Unknown command /${inv.name}. Send /help for the list.`,
-      );
-    }
+    if (!def)
+      return refuse(deps, inv, "invalid", "unknown command", t.bot.unknownCommand({ name: inv.name }));
     const role = inv.role ?? "viewer";
     if (!allows(role, def.role)) {
       return deny(
         deps,
         inv,
         `needs ${def.role}`,
-        `/${def.name} needs the ${def.role} role; you are a ${role}.`,
+        t.bot.needsRole({ command: def.name, needed: def.role, role }),
       );
     }
     inv.def = def;
     const checked = def.schema.safeParse(inv.tokens);
     if (!checked.success) {
-      const problems = [...new Set(checked.error.issues.map((i) => i.message))];
-      return refuse(deps, inv, "invalid", problems.join("; "), `Usage: ${def.usage}\n${problems.join("\n")}`);
+      // The user reads the problems in their language; the audit keeps them in English.
+      const unique = (lang: Lang) => [...new Set(checked.error.issues.map((i) => issueText(i, lang)))];
+      const problems = unique(inv.lang);
+      return refuse(
+        deps,
+        inv,
+        "invalid",
+        unique("en").join("; "),
+        t.bot.usage({ usage: def.usage, problems }),
+      );
     }
     inv.args = checked.data;
     await next();

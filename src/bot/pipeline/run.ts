@@ -1,3 +1,4 @@
+import { catalog } from "../../i18n/index.ts";
 import { isAbortError } from "../../telegram/retry.ts";
 import type { Middleware } from "./compose.ts";
 import { commandContext } from "./context.ts";
@@ -25,6 +26,7 @@ export const run =
       deps.log.error({ err, command: def.name }, "command handler failed");
       record.outcome = "error";
       record.detail = text;
-      await say(deps, inv, `Sorry, /${def.name} failed: ${text.slice(0, 300)}`).catch(() => {});
+      const failed = catalog(inv.lang).bot.failed({ command: def.name, error: text.slice(0, 300) });
+      await say(deps, inv, failed).catch(() => {});
     }
   };

@@ -1,4 +1,4 @@
-import { formatDuration } from "../format.ts";
+import { catalog } from "../../i18n/index.ts";
 import type { Middleware } from "./compose.ts";
 import { type Invocation, type PipelineDeps, refuse } from "./invocation.ts";
 
@@ -25,7 +25,7 @@ export const stale =
         inv,
         "expired",
         `sent ${Math.round(age / 1000)} s ago`,
-        `Not run: ${text.trim()} was sent ${formatDuration(age)} ago, while the bot was not reading. Send it again if you still mean it.`,
+        catalog(inv.lang).bot.stale({ text: text.trim(), ageMs: age }),
       );
     }
     await next();
