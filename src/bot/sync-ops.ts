@@ -1,12 +1,13 @@
 /**
  * The /sync capability of a command context (docs/position-sync.md): the saga over the bot's own
  * IPC, shown as one live message, then Apply / Cancel for the requester. Commands get this, never
- * the raw IPC or the file system. The saga's own texts (steps, reasons, the diff table) come from
- * src/recovery, shared with `missionctl sync`, and stay English.
+ * the raw IPC or the file system. The saga's steps, reasons and diff table come from src/recovery
+ * as SyncMsg data, shared with `missionctl sync`; here they are said in the user's language.
  */
 import { catalog, type Lang } from "../i18n/index.ts";
 import { applyIfUnchanged } from "../recovery/apply-checked.ts";
-import { formatDiffTable } from "../recovery/diff.ts";
+import { formatDiffTable } from "../recovery/diff-table.ts";
+import { type SyncMsg, sayIn } from "../recovery/messages.ts";
 import { runSyncSaga } from "../recovery/saga.ts";
 import { SyncMapError, type SyncTarget, syncTarget } from "../recovery/sync-map.ts";
 import { LiveMessage } from "./live-message.ts";
@@ -26,7 +27,9 @@ type Deps = Pick<
  * await sync.run("mm2", { overwrite: false }); // { outcome: "ok", detail: "wrote …" }
  */
 export function syncOps(deps: Deps, who: { chatId: number; userId: number; lang: Lang }): SyncOps {
-  const t = catalog(who.lang).bot.sync;
+  const c = catalog(who.lang);
+  const t = c.bot.sync;
+  const say = (m: SyncMsg) => sayIn(c, m);
   // The audit keeps the English text of how it ended, whatever the user read (logs stay English).
   const en = catalog("en").bot.sync;
   return {
@@ -36,7 +39,7 @@ export function syncOps(deps: Deps, who: { chatId: number; userId: number; lang:
         target = syncTarget(deps.config.MISSIONCTL_SYNC_MAP, processId);
       } catch (err) {
         if (!(err instanceof SyncMapError)) throw err;
-        await deps.chat.send(who.chatId, err.message);
+        await deps.chat.send(who.chatId, say(err.msg));
         return { outcome: "invalid", detail: err.message };
       }
       const inputs = {
@@ -60,13 +63,13 @@ export function syncOps(deps: Deps, who: { chatId: number; userId: number; lang:
         strategyProcess: processId,
         timeoutMs: deps.config.MISSIONCTL_REPLY_TIMEOUT_MS,
         onStep: (s) => {
-          lines.push(t.step({ ok: s.ok, step: s.step, text: s.text }));
+          lines.push(t.step({ ok: s.ok, step: s.step, text: say(s.msg) }));
           live.update([head(false), ...lines].join("\n"));
         },
       });
       if (r.outcome !== "ready") {
         const end = r.outcome === "nothing" ? "nothing" : "refused";
-        await live.finish([head(true), ...lines, t[end]({ reason: r.reason })].join("\n"));
+        await live.finish([head(true), ...lines, t[end]({ reason: say(r.why) })].join("\n"));
         return { outcome: r.outcome === "nothing" ? "ok" : "error", detail: en[end]({ reason: r.reason }) };
       }
       const p = r.plan;
@@ -75,8 +78,8 @@ export function syncOps(deps: Deps, who: { chatId: number; userId: number; lang:
           head(true),
           ...lines,
           "",
-          formatDiffTable(p.rows),
-          ...p.warnings.map((w) => t.warning({ text: w })),
+          formatDiffTable(p.rows, c),
+          ...p.warningMsgs.map((w) => t.warning({ text: say(w) })),
         ].join("\n"),
       );
       const answer = await deps.confirmations.ask({
@@ -88,25 +91,21 @@ export function syncOps(deps: Deps, who: { chatId: number; userId: number; lang:
         lang: who.lang,
       });
       if (!answer.confirmed) return { outcome: answer.outcome, detail: answer.detail ?? answer.outcome };
-      const done = <K extends "runningAgain" | "notApplied" | "wrote">(
-        key: K,
-        params: Parameters<(typeof t)[K]>[0],
-        outcome: Outcome,
-      ) => {
-        const say = t[key] as (p: typeof params) => string;
-        const record = en[key] as (p: typeof params) => string;
-        return deps.chat
-          .edit(who.chatId, answer.messageId, say(params))
-          .then(() => ({ outcome, detail: record(params) }));
-      };
+      // The question's message says it in the user's language; the audit records the English.
+      const done = (said: string, recorded: string, outcome: Outcome) =>
+        deps.chat.edit(who.chatId, answer.messageId, said).then(() => ({ outcome, detail: recorded }));
+      const which = { process: processId };
       // Between the dry run and the press the strategy may have been restarted.
       if (deps.ipc.presence.has(processId)) {
-        return done("runningAgain", { process: processId }, "error");
+        return done(t.runningAgain(which), en.runningAgain(which), "error");
       }
       const applied = applyIfUnchanged(inputs, p.fingerprint);
-      if ("refused" in applied)
-        return done("notApplied", { process: processId, reason: applied.refused }, "error");
-      return done("wrote", { process: processId, files: applied.written }, "ok");
+      if ("refused" in applied) {
+        const said = t.notApplied({ ...which, reason: say(applied.why) });
+        return done(said, en.notApplied({ ...which, reason: applied.refused }), "error");
+      }
+      const wrote = { ...which, files: applied.written };
+      return done(t.wrote(wrote), en.wrote(wrote), "ok");
     },
   };
 }

@@ -37,7 +37,7 @@ export function parseAccount(text: string, file: string, fallbackDay?: string): 
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new SyncDataError("account file is not JSON", { file });
+    throw new SyncDataError({ key: "accountNotJson", params: {} }, { file });
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new SyncDataError("account file is not a JSON object", { file });

@@ -1,10 +1,13 @@
 import { applyPlan, type WrittenFile } from "./apply.ts";
 import { SyncDataError } from "./errors.ts";
 import { acquireSyncLock, SyncLockedError } from "./lock.ts";
+import { inEnglish, type SyncMsg, syncMsg } from "./messages.ts";
 import { planSync, type SyncInputs } from "./plan.ts";
 
-/** What a delayed apply came to: written, or refused and why. */
-export type CheckedApply = { written: WrittenFile[] } | { refused: string };
+/** What a delayed apply came to: written, or refused and why (in English, and as a SyncMsg). */
+export type CheckedApply = { written: WrittenFile[] } | { refused: string; why: SyncMsg };
+
+const refuse = (why: SyncMsg): CheckedApply => ({ refused: inEnglish(why), why });
 
 /**
  * Applies a dry run shown earlier (the chat's Apply button): under the strategy's lock, re-reads
@@ -13,24 +16,24 @@ export type CheckedApply = { written: WrittenFile[] } | { refused: string };
  *
  * @example
  * const r = applyIfUnchanged(inputs, plan.fingerprint);
- * if ("refused" in r) console.log(r.refused);
+ * if ("refused" in r) console.log(r.refused); // r.why: the same, for the chat
  */
 export function applyIfUnchanged(inputs: SyncInputs, fingerprint: string): CheckedApply {
   let release: () => void;
   try {
     release = acquireSyncLock(inputs.base);
   } catch (err) {
-    if (err instanceof SyncLockedError) return { refused: err.message };
+    if (err instanceof SyncLockedError) return refuse(err.msg);
     throw err;
   }
   try {
     const plan = planSync(inputs);
     if (plan.kind !== "sync" || plan.fingerprint !== fingerprint) {
-      return { refused: "an input changed since the dry run; nothing was written, run /sync again" };
+      return refuse(syncMsg("inputChanged"));
     }
     return { written: applyPlan(plan) };
   } catch (err) {
-    if (err instanceof SyncDataError) return { refused: err.message };
+    if (err instanceof SyncDataError) return refuse(err.msg);
     throw err;
   } finally {
     release();

@@ -34,9 +34,7 @@ export function findBaseline(base: string, log: SessionLog, crashed: Session): B
     if (s.cleanEnd) {
       const file = join(backups, `${s.cleanEnd.tradingDay}_${s.session}.json`);
       if (!existsSync(file)) {
-        throw new SyncDataError(`session ${s.session} ended cleanly but its account backup is missing`, {
-          file,
-        });
+        throw new SyncDataError({ key: "backupMissing", params: { session: s.session } }, { file });
       }
       return load(file, s.session, skipped);
     }

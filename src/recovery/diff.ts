@@ -65,32 +65,3 @@ export function diffPositions(
  * round(0.1 + 0.2); // 0.3
  */
 export const round = (n: number): number => Math.round(n * 1e8) / 1e8;
-
-/**
- * The diff as a fixed-width text table, one line per row, for the shell and the chat.
- *
- * @example
- * formatDiffTable(rows); // "symbol  side  today  yesterday  avg  pnl  trades\n..."
- */
-export function formatDiffTable(rows: readonly DiffRow[]): string {
-  const head = ["symbol", "side", "today", "yesterday", "avg price", "pnl", "trades"];
-  const body = rows.map((r) => [
-    `${r.symbol}.${r.exchange}`,
-    r.side,
-    `${r.before.today} → ${r.after.today}`,
-    `${r.before.yesterday} → ${r.after.yesterday}`,
-    `${round(r.before.avg_price)} → ${round(r.after.avg_price)}`,
-    r.realized_pnl === undefined ? "" : String(r.realized_pnl),
-    r.trade_ids.join(","),
-  ]);
-  const all = [head, ...body];
-  const widths = head.map((_, i) => Math.max(...all.map((row) => (row[i] ?? "").length)));
-  return all
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}

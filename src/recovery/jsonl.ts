@@ -39,10 +39,10 @@ export function parseJsonLines(text: string, file: string): JsonLines {
         out.partial = { line: i + 1, text: rawLine };
         continue;
       }
-      throw new SyncDataError("line is not JSON", { file, line: i + 1 });
+      throw new SyncDataError({ key: "notJson", params: {} }, { file, line: i + 1 });
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      throw new SyncDataError("line is not a JSON object", { file, line: i + 1 });
+      throw new SyncDataError({ key: "notObject", params: {} }, { file, line: i + 1 });
     }
     out.lines.push({ line: i + 1, value: value as Record<string, unknown> });
   }

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { MissionctlError } from "../errors.ts";
 import { tryPidLock } from "../pid-lock.ts";
+import { inEnglish, type SyncMsg, syncMsg } from "./messages.ts";
 
 /**
  * Another sync of the same strategy holds its lock: two syncs would race on account.json and the
@@ -11,11 +12,12 @@ import { tryPidLock } from "../pid-lock.ts";
  */
 export class SyncLockedError extends MissionctlError<"SYNC_LOCKED"> {
   override name = "SyncLockedError";
+  /** The refusal, for the chat to say in its user's language. */
+  readonly msg: SyncMsg;
   constructor(path: string, holderPid: number | undefined) {
-    super("SYNC_LOCKED", `another sync of this strategy is running (pid ${holderPid ?? "?"}, ${path})`, {
-      path,
-      holderPid,
-    });
+    const msg = syncMsg("locked", { pid: holderPid, path });
+    super("SYNC_LOCKED", inEnglish(msg), { path, holderPid });
+    this.msg = msg;
   }
 }
 

@@ -5,6 +5,7 @@ import { parseAccount, serializeAccount } from "./account.ts";
 import { findBaseline } from "./baseline.ts";
 import { type DiffRow, diffPositions } from "./diff.ts";
 import { SyncDataError } from "./errors.ts";
+import { inEnglish, type SyncMsg, syncMsg } from "./messages.ts";
 import { replay } from "./replay.ts";
 import { parseSessions, pickCrashed } from "./sessions.ts";
 import { strategyName } from "./source.ts";
@@ -28,20 +29,28 @@ export interface PlannedWrite {
   data: string;
 }
 
-/** A dry run's result: nothing to do, or the diff and the writes that applying would make. */
+/**
+ * A dry run's result: nothing to do, or the diff and the writes that applying would make. Texts
+ * come twice: in English (`reason`, `warnings`: the CLI's JSON and logs) and as SyncMsg (`why`,
+ * `warningMsgs`: for the chat to say in its user's language).
+ */
 export type SyncPlan =
-  | { kind: "nothing"; reason: string; fingerprint: string }
+  | { kind: "nothing"; reason: string; why: SyncMsg; fingerprint: string }
   | {
       kind: "sync";
       strategy: string;
       session: string;
       source: string;
+      /** The baseline file, or a note that it is empty (first session, no pre_account.json). */
       baseline: string;
+      /** The baseline file; undefined for the empty first-session baseline. */
+      baselineFile: string | undefined;
       trading_day: string;
       rows: DiffRow[];
       applied: number;
       duplicates: string[];
       warnings: string[];
+      warningMsgs: SyncMsg[];
       writes: PlannedWrite[];
       /** Hash of every file read and the log sizes: the chat's Apply refuses when it changed. */
       fingerprint: string;
@@ -53,18 +62,21 @@ export type SyncPlan =
  *
  * @example
  * const plan = planSync({ base: "/srv/mm1", executorLog: "/srv/te1/log" });
- * if (plan.kind === "sync") console.log(formatDiffTable(plan.rows));
+ * if (plan.kind === "sync") console.log(formatDiffTable(plan.rows, catalog("en")));
  */
 export function planSync(inputs: SyncInputs): SyncPlan {
   const hash = createHash("sha256");
   const sessionsFile = join(inputs.base, "sessions.jsonl");
-  if (!existsSync(sessionsFile)) throw new SyncDataError("no sessions.jsonl", { file: sessionsFile });
+  if (!existsSync(sessionsFile)) {
+    throw new SyncDataError({ key: "noSessionsFile", params: {} }, { file: sessionsFile });
+  }
   const sessionsBytes = readFileSync(sessionsFile);
   hash.update(`sessions\0${sessionsBytes.length}\0`).update(sessionsBytes);
   const log = parseSessions(sessionsBytes.toString("utf8"), sessionsFile);
   const crashed = pickCrashed(log, sessionsFile, inputs.session);
   if (!crashed) {
-    return { kind: "nothing", reason: "the last session ended cleanly", fingerprint: hash.digest("hex") };
+    const why = syncMsg("cleanEnd");
+    return { kind: "nothing", reason: inEnglish(why), why, fingerprint: hash.digest("hex") };
   }
   const baseline = findBaseline(inputs.base, log, crashed);
   hash.update(`baseline\0${baseline.file ?? ""}\0`).update(baseline.bytes ?? "");
@@ -84,15 +96,14 @@ export function planSync(inputs: SyncInputs): SyncPlan {
   const { synced: _synced, ...raw } = baseline.account.raw;
   const next = { ...baseline.account, raw, session: crashed.session, trading_day: result.trading_day };
   next.positions = result.positions;
-  const warnings: string[] = [];
-  if (log.partial) warnings.push(`${sessionsFile}:${log.partial.line}: partial last line skipped`);
-  for (const d of days)
-    if (d.partial) warnings.push(`${d.file}:${d.partial.line}: partial last line skipped`);
+  const warningMsgs: SyncMsg[] = [];
+  const partial = (file: string, line: number) => syncMsg("partialLine", { where: `${file}:${line}` });
+  if (log.partial) warningMsgs.push(partial(sessionsFile, log.partial.line));
+  for (const d of days) if (d.partial) warningMsgs.push(partial(d.file, d.partial.line));
   for (const t of result.duplicates)
-    warnings.push(`${t.file}:${t.line}: trade ${t.trade_id} seen before, skipped`);
-  if (baseline.skipped.length > 0) {
-    warnings.push(`sessions without a clean end or a sync before this one: ${baseline.skipped.join(", ")}`);
-  }
+    warningMsgs.push(syncMsg("duplicateTrade", { where: `${t.file}:${t.line}`, tradeId: t.trade_id }));
+  if (baseline.skipped.length > 0)
+    warningMsgs.push(syncMsg("unsyncedSessions", { sessions: baseline.skipped }));
   const accountText = serializeAccount(next);
   const writes: PlannedWrite[] = [];
   if (inputs.overwrite) {
@@ -116,12 +127,14 @@ export function planSync(inputs: SyncInputs): SyncPlan {
     strategy,
     session: crashed.session,
     source,
-    baseline: baseline.file ?? "(empty: first session, no pre_account.json)",
+    baseline: baseline.file ?? inEnglish(syncMsg("emptyBaseline")),
+    baselineFile: baseline.file,
     trading_day: result.trading_day,
     rows: diffPositions(baseline.account.positions, result.positions, result.touched),
     applied: result.applied.length,
     duplicates: result.duplicates.map((t) => t.trade_id),
-    warnings,
+    warnings: warningMsgs.map(inEnglish),
+    warningMsgs,
     writes,
     fingerprint: hash.digest("hex"),
   };

@@ -119,7 +119,7 @@ function apply(book: Map<string, Position>, t: Trade): void {
         : today + yesterday;
   if (!p || t.qty > may) {
     throw new SyncDataError(
-      `${t.offset} of ${t.qty} ${t.symbol} ${side} is larger than the ${may} lots it may take from`,
+      { key: "overClose", params: { offset: t.offset, qty: t.qty, symbol: t.symbol, side, may } },
       { file: t.file, line: t.line, trade_id: t.trade_id },
     );
   }

@@ -66,7 +66,7 @@ export function parseSessions(text: string, file: string): SessionLog {
 export function pickCrashed(log: SessionLog, file: string, sessionId?: string): Session | undefined {
   if (sessionId !== undefined) {
     const s = log.sessions.find((x) => x.session === sessionId);
-    if (!s) throw new SyncDataError(`no session ${sessionId}`, { file });
+    if (!s) throw new SyncDataError({ key: "noSession", params: { session: sessionId } }, { file });
     return s;
   }
   const last = log.sessions.at(-1);

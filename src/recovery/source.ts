@@ -21,7 +21,7 @@ export interface CrashedSource {
  */
 export function crashedSource(inputs: SyncInputs): CrashedSource | undefined {
   const file = join(inputs.base, "sessions.jsonl");
-  if (!existsSync(file)) throw new SyncDataError("no sessions.jsonl", { file });
+  if (!existsSync(file)) throw new SyncDataError({ key: "noSessionsFile", params: {} }, { file });
   const log = parseSessions(readFileSync(file, "utf8"), file);
   const crashed = pickCrashed(log, file, inputs.session);
   if (!crashed) return undefined;
@@ -53,5 +53,5 @@ export function strategyName(
       // account.json is only consulted for its name here; a broken one is named below.
     }
   }
-  throw new SyncDataError("strategy name unknown: pass --strategy", { file });
+  throw new SyncDataError({ key: "strategyUnknown", params: {} }, { file });
 }

@@ -1,12 +1,21 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { MissionctlError } from "../errors.ts";
+import { inEnglish, type SyncMsg, syncMsg } from "./messages.ts";
 
-/** MISSIONCTL_SYNC_MAP could not be used: unset, unreadable, not the documented shape, or no entry. */
+/**
+ * MISSIONCTL_SYNC_MAP could not be used: unset, unreadable, not the documented shape, or no entry.
+ * `msg` is what the chat says (in its user's language); `message` is its English.
+ *
+ * @example
+ * throw new SyncMapError(syncMsg("notInMap", { process: "mm7", file }), { file });
+ */
 export class SyncMapError extends MissionctlError<"SYNC_MAP"> {
   override name = "SyncMapError";
-  constructor(message: string, context: Record<string, unknown> = {}) {
-    super("SYNC_MAP", message, context);
+  readonly msg: SyncMsg;
+  constructor(msg: SyncMsg, context: Record<string, unknown> = {}) {
+    super("SYNC_MAP", inEnglish(msg), context);
+    this.msg = msg;
   }
 }
 
@@ -33,22 +42,21 @@ const entry = z.object({
  * syncTarget("/etc/missionctl/sync.json", "mm1"); // { strategy: "rb.trend", base: "/srv/mm1", ... }
  */
 export function syncTarget(file: string | undefined, processId: string): SyncTarget {
-  if (!file) throw new SyncMapError("MISSIONCTL_SYNC_MAP is not set: /sync needs it (docs/position-sync.md)");
+  if (!file) throw new SyncMapError(syncMsg("mapUnset"));
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));
   } catch (err) {
-    throw new SyncMapError(`MISSIONCTL_SYNC_MAP ${file}: ${(err as Error).message}`, { file });
+    // Node's or JSON.parse's own English: it names the OS error or the position of the bad byte.
+    throw new SyncMapError(syncMsg("mapUnreadable", { file, detail: (err as Error).message }), { file });
   }
   const parsed = z.record(z.string(), entry).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new SyncMapError(`MISSIONCTL_SYNC_MAP ${file}: ${issue?.path.join(".")}: ${issue?.message}`, {
-      file,
-    });
+    const field = String(issue?.path.join("."));
+    throw new SyncMapError(syncMsg("mapInvalid", { file, field, problem: String(issue?.message) }), { file });
   }
   const found = parsed.data[processId];
-  if (!found)
-    throw new SyncMapError(`${processId} is not in MISSIONCTL_SYNC_MAP (${file})`, { file, processId });
+  if (!found) throw new SyncMapError(syncMsg("notInMap", { process: processId, file }), { file, processId });
   return found;
 }

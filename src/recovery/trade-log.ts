@@ -39,7 +39,7 @@ const OFFSETS = new Set(["open", "close", "close_today", "close_yesterday"]);
  * logDays("/srv/te1/log", "20261201"); // ["20261201", "20261202"]
  */
 export function logDays(dir: string, fromDay: string): string[] {
-  if (!existsSync(dir)) throw new SyncDataError("executor log folder not found", { file: dir });
+  if (!existsSync(dir)) throw new SyncDataError({ key: "noLogFolder", params: {} }, { file: dir });
   return readdirSync(dir)
     .map((n) => /^(\d{8})\.jsonl$/.exec(n)?.[1])
     .filter((d): d is string => d !== undefined && d >= fromDay)

@@ -2,11 +2,13 @@ import { commandPreamble, parseOptions } from "../cli-preamble.ts";
 import { createProgress, type Progress } from "../cli-progress.ts";
 import { ConfigError, DEFAULTS } from "../config.ts";
 import { UsageError } from "../errors.ts";
+import { catalog } from "../i18n/index.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
 import { createTransport, isProxyMode } from "../ipc/create-transport.ts";
 import { isProcessId } from "../ipc/ids.ts";
 import { createProcessLogger } from "../log.ts";
-import { formatDiffTable } from "../recovery/diff.ts";
+import { formatDiffTable } from "../recovery/diff-table.ts";
+import { inEnglish } from "../recovery/messages.ts";
 import { runSyncSaga, type SagaIpc, type SagaOutcome } from "../recovery/saga.ts";
 import { joinProxy } from "../send/join.ts";
 import { acquireIdLock } from "../send/lock.ts";
@@ -148,8 +150,9 @@ export async function runSyncCommand(args: string[]): Promise<number> {
       onStep: (s) => {
         // The stage is over: its line goes, and the next request or wait brings up its own.
         progress.done();
-        if (a.json) out({ type: "step", ...s });
-        else console.error(`${s.ok ? "✓" : "✗"} ${s.step}: ${s.text}`);
+        const text = inEnglish(s.msg);
+        if (a.json) out({ type: "step", step: s.step, ok: s.ok, text });
+        else console.error(`${s.ok ? "✓" : "✗"} ${s.step}: ${text}`);
       },
     });
     progress.done();
@@ -176,14 +179,17 @@ function shownOn(progress: Progress, ipc: SagaIpc): SagaIpc {
   };
 }
 
+/** The saga's end on stdout (stderr when refused): the shell speaks the English catalog. */
 function report(r: SagaOutcome, json: boolean, out: (line: object) => void): void {
   if (r.outcome !== "ready") {
-    if (json) out({ type: "result", outcome: r.outcome, reason: r.reason });
-    else if (r.outcome === "nothing") console.log(`nothing to sync: ${r.reason}`);
-    else console.error(`missionctl sync: refused: ${r.reason}`);
+    const reason = inEnglish(r.why);
+    if (json) out({ type: "result", outcome: r.outcome, reason });
+    else if (r.outcome === "nothing") console.log(`nothing to sync: ${reason}`);
+    else console.error(`missionctl sync: refused: ${reason}`);
     return;
   }
   const p = r.plan;
+  const warnings = p.warningMsgs.map(inEnglish);
   const written = r.written?.map((w) => ({ path: w.path, changed: w.changed }));
   if (json) {
     for (const row of p.rows) out({ type: "row", ...row });
@@ -195,14 +201,14 @@ function report(r: SagaOutcome, json: boolean, out: (line: object) => void): voi
       baseline: p.baseline,
       trading_day: p.trading_day,
       applied: p.applied,
-      warnings: p.warnings,
+      warnings,
       ...(written ? { written } : { would_write: p.writes.map((w) => w.path) }),
     });
     return;
   }
   console.log(`session ${p.session} (${p.source}), baseline ${p.baseline}, trading day ${p.trading_day}`);
-  console.log(formatDiffTable(p.rows));
-  for (const w of p.warnings) console.log(`warning: ${w}`);
+  console.log(formatDiffTable(p.rows, catalog("en")));
+  for (const w of warnings) console.log(`warning: ${w}`);
   if (written) for (const w of written) console.log(`wrote ${w.path}${w.changed ? "" : " (unchanged)"}`);
   else console.log(`dry run: --apply would write ${p.writes.map((w) => w.path).join(", ")}`);
 }

@@ -74,7 +74,7 @@ export const bot = {
     noMatch: "no connected process matches",
   },
 
-  /** /sync's live message, its question and its end (the saga's own step texts stay as they are). */
+  /** /sync's live message, its question and its end (what the saga itself says is in `sync`). */
   sync: {
     head: (p: { process: string; executor: string; final: boolean }) =>
       `sync ${p.process} (executor ${p.executor})${p.final ? "" : " …"}`,

@@ -6,6 +6,7 @@ import { args } from "./args.ts";
 import { bot } from "./bot.ts";
 import { commands, help } from "./commands.ts";
 import { monitor } from "./monitor.ts";
+import { sync } from "./sync.ts";
 import { views } from "./views.ts";
 
 /**
@@ -14,4 +15,4 @@ import { views } from "./views.ts";
  * @example
  * en.bot.unknownCommand({ name: "foo" }); // "Unknown command /foo. Send /help for the list."
  */
-export const en = { bot, views, help, commands, args, monitor };
+export const en = { bot, views, help, commands, args, monitor, sync };

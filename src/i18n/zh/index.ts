@@ -7,6 +7,7 @@ import { args } from "./args.ts";
 import { bot } from "./bot.ts";
 import { commands, help } from "./commands.ts";
 import { monitor } from "./monitor.ts";
+import { sync } from "./sync.ts";
 import { views } from "./views.ts";
 
 /**
@@ -15,4 +16,4 @@ import { views } from "./views.ts";
  * @example
  * zh.bot.unknownCommand({ name: "foo" }); // "未知命令 /foo。发送 /help 查看命令列表。"
  */
-export const zh: Catalog = { bot, views, help, commands, args, monitor };
+export const zh: Catalog = { bot, views, help, commands, args, monitor, sync };
