@@ -13,9 +13,9 @@ import { createTransport } from "../src/ipc/create-transport.ts";
 import { writeCertificatePair } from "../src/proxy/certs.ts";
 import { type Child, pct, progress, spawnCli, spawnTs, stopChild, tempDir } from "./common.ts";
 
-const PINGS = 4000;
+const PINGS = 10_000;
 const WARMUP = 500;
-const BLOCKS = 40;
+const BLOCKS = 100;
 
 export interface ProxyRttResult {
   proxy_rtt_p50_us: number;

@@ -1,7 +1,8 @@
 /**
  * The results table and bench/results.json. The JSON has the keys of issue 7 (and of issue 12: the
  * round trip through the proxy; of issue 13: the monitor without its state, alert enqueue → Bot
- * API request; of issue 15: the Python runtime beside the TypeScript one and seed 003's design),
+ * API request; of issue 15: the Python runtime beside the TypeScript one and seed 003's design; of
+ * issue 17: every side-by-side figure with its floor and their ratio, measured interleaved),
  * all numbers, or null for a figure whose stage was skipped (NaN: not root; no /usr/bin/python3
  * with zmq, or no missionctl package);
  * the table adds the context needed to read them (targets, extra percentiles, machine load).
@@ -13,19 +14,33 @@ import { cpus, loadavg } from "node:os";
 export const KEYS = {
   rtt_p50_us: undefined,
   rtt_p99_us: undefined,
+  floor_rtt_p50_us: undefined,
+  floor_rtt_p99_us: undefined,
+  rtt_p50_ratio: 1.1,
+  rtt_p99_ratio: 1.3,
   raw_rtt_p50_us: undefined,
-  rtt_ratio: 1.5,
+  rtt_ratio: undefined,
   proxy_rtt_p50_us: undefined,
   proxy_rtt_ratio: 1.15,
-  interrupt_p99_ms: 1,
+  interrupt_p99_ms: undefined,
+  floor_oneway_p99_ms: undefined,
+  interrupt_p99_ratio: 1.2,
+  send_wall_ms: 150,
+  floor_send_wall_ms: undefined,
+  send_ratio: 2,
+  proxy_send_wall_ms: 150,
+  proxy_send_ratio: 2,
   idle_cpu_pct: 0.5,
   exit20_ms: 300,
   kill_alert_ms: 1000,
   link_down_alert_ms: 5000,
   monitor_cpu_pct: 10,
   monitor_cpu_nostate_pct: undefined,
+  monitor20k_cpu_pct: 10,
+  status1000_render_ms: 50,
   alert_request_p99_ms: undefined,
   bot_rss_mb: 100,
+  bot_rss_1000_mb: 100,
   python_idle_cpu_pct: 0.5,
   py_interrupt_p50_ms: undefined,
   py_interrupt_p99_ms: undefined,

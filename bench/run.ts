@@ -24,6 +24,7 @@ import { pythonNotes } from "./python-report.ts";
 import { benchPythonRtt } from "./python-rtt.ts";
 import { report } from "./report.ts";
 import { benchRtt } from "./rtt.ts";
+import { benchSendWall } from "./send-wall.ts";
 
 const f = (n: number, digits = 0) => n.toFixed(digits);
 
@@ -54,6 +55,12 @@ async function main(): Promise<number> {
   );
   const idle = await stage("idle-cpu", benchIdleCpu, (r) => `${f(r.idle_cpu_ms)} ms CPU in 10 s`);
   const exit = await stage("exit20", benchExit20, (r) => `all ok in ${f(r.exit20_ms)} ms`);
+  const send = await stage(
+    "send-wall",
+    benchSendWall,
+    (r) =>
+      `ipc ${f(r.send_wall_ms)} ms vs floor ${f(r.floor_send_wall_ms)} ms; proxy ${f(r.proxy_send_wall_ms)} ms vs floor ${f(r.proxy_floor_send_wall_ms)} ms`,
+  );
   const pyIdle = await stage("python-idle", benchPythonIdleCpu, (r) =>
     r.skipped
       ? `skipped: ${r.skipped}`
@@ -101,11 +108,25 @@ async function main(): Promise<number> {
       {
         rtt_p50_us: rtt.rtt_p50_us,
         rtt_p99_us: rtt.rtt_p99_us,
+        floor_rtt_p50_us: rtt.raw_rtt_p50_us,
+        floor_rtt_p99_us: rtt.raw_rtt_p99_us,
+        rtt_p50_ratio: rtt.rtt_p50_us / rtt.raw_rtt_p50_us,
+        rtt_p99_ratio: rtt.rtt_p99_us / rtt.raw_rtt_p99_us,
         raw_rtt_p50_us: rtt.raw_rtt_p50_us,
         rtt_ratio: rtt.rtt_p50_us / rtt.raw_rtt_p50_us,
         proxy_rtt_p50_us: prtt.proxy_rtt_p50_us,
         proxy_rtt_ratio: prtt.proxy_rtt_p50_us / prtt.bare_proxy_rtt_p50_us,
         interrupt_p99_ms: intr.interrupt_p99_ms,
+        floor_oneway_p99_ms: intr.raw_oneway_p99_ms,
+        interrupt_p99_ratio: intr.interrupt_p99_ms / intr.raw_oneway_p99_ms,
+        send_wall_ms: send.send_wall_ms,
+        floor_send_wall_ms: send.floor_send_wall_ms,
+        send_ratio: send.send_ratio,
+        proxy_send_wall_ms: send.proxy_send_wall_ms,
+        proxy_send_ratio: send.proxy_send_ratio,
+        monitor20k_cpu_pct: Number.NaN,
+        status1000_render_ms: Number.NaN,
+        bot_rss_1000_mb: Number.NaN,
         idle_cpu_pct: idle.idle_cpu_pct,
         exit20_ms: exit.exit20_ms,
         kill_alert_ms: kill.kill_alert_ms,
@@ -129,10 +150,10 @@ async function main(): Promise<number> {
       {
         rtt_p50_us: `µs, 10,000 pings; CPU per round trip ${f(rtt.cpu_per_rtt_us)} µs (both processes)`,
         rtt_p99_us: "µs",
-        proxy_rtt_p50_us: `µs, 4,000 pings over loopback tcp with CURVE through missionctl proxy; p99 ${f(prtt.proxy_rtt_p99_us)} µs`,
+        proxy_rtt_p50_us: `µs, 10,000 pings (interleaved in blocks of 100 with the bare Proxy) over loopback tcp with CURVE through missionctl proxy; p99 ${f(prtt.proxy_rtt_p99_us)} µs`,
         proxy_rtt_ratio: `against a bare zeromq.js Proxy with the same CURVE settings, same run: p50 ${f(prtt.bare_proxy_rtt_p50_us)} µs, p99 ${f(prtt.bare_proxy_rtt_p99_us)} µs`,
         raw_rtt_p50_us: `µs, raw p99 ${f(rtt.raw_rtt_p99_us)} µs; CPU per round trip ${f(rtt.raw_cpu_per_rtt_us)} µs`,
-        interrupt_p99_ms: `ms, 200 wakes 5 ms apart; p50 ${f(intr.interrupt_p50_ms, 2)}, max ${f(intr.interrupt_max_ms, 2)}; raw zeromq.js one-way, same pacing: p50 ${f(intr.raw_oneway_p50_ms, 2)}, p99 ${f(intr.raw_oneway_p99_ms, 2)}`,
+        interrupt_p99_ms: `ms, 2,000 wakes 5 ms apart, interleaved in blocks of 100 with bare frames; p50 ${f(intr.interrupt_p50_ms, 2)}, max ${f(intr.interrupt_max_ms, 2)}; bare zeromq.js one-way, same pacing: p50 ${f(intr.raw_oneway_p50_ms, 2)}, p99 ${f(intr.raw_oneway_p99_ms, 2)}`,
         idle_cpu_pct: `% of a core: ${f(idle.idle_cpu_ms)} ms CPU in 10 s (/proc, all threads); ${f(idle.settle_cpu_ms)} ms in the 12 s before (one-off GC)`,
         exit20_ms: `ms; all 20 processes gone after ${f(exit.exit20_gone_ms)} ms`,
         kill_alert_ms: `ms, worst of 5 kills (median ${f(kill.kill_alert_p50_ms)}); includes the 300 ms settle window`,
@@ -141,6 +162,9 @@ async function main(): Promise<number> {
         monitor_cpu_nostate_pct: "% of one core, the same run without a state",
         alert_request_p99_ms: `ms, alert published → Bot API called, through the SQLite outbox (fsync); p50 ${f(outbox.outbox_p50_ms, 2)}; in memory only: p50 ${f(outbox.memory_p50_ms, 2)}, p99 ${f(outbox.memory_p99_ms, 2)}`,
         bot_rss_mb: "MB VmRSS",
+        send_wall_ms: `ms median of ${send.send_runs} runs, spawn → exit, the build's \`missionctl send mm1 ping\` against a running strategy; p90 ${f(send.send_wall_p90_ms)}`,
+        floor_send_wall_ms: `ms median, a bare node + zeromq.js script doing the same exchange, interleaved; p90 ${f(send.floor_send_wall_p90_ms)}`,
+        proxy_send_wall_ms: `ms median through missionctl proxy with CURVE; its floor ${f(send.proxy_floor_send_wall_ms)} ms (bare script, same proxy); p90 ${f(send.proxy_send_wall_p90_ms)}`,
         ...pythonNotes(pyIdle, pyIntr, pyRtt),
       },
       new URL("./results.json", import.meta.url),

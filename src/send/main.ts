@@ -214,7 +214,8 @@ export async function runSendCommand(args: string[]): Promise<number> {
     return result.ok && result.expected.length > 0 ? 0 : 1;
   } finally {
     progress.done();
-    await ipc.stop({ lingerMs: 100 });
+    // Nothing is left to deliver once the replies are in (or given up): close without lingering.
+    await ipc.stop({ lingerMs: 0 });
     release();
   }
 }

@@ -1,6 +1,6 @@
 import { type Clock, systemClock } from "../clock.ts";
 import { DEFAULTS } from "../config.ts";
-import type { IpcCommandSystem } from "../ipc/index.ts";
+import { type IpcCommandSystem, ZmqTransport } from "../ipc/index.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import {
   type CommandTarget,
@@ -184,6 +184,9 @@ export class StrategyRuntime implements CommandTarget {
       this.#resolveStarted(false);
       return this.#finish();
     }
+    // A heard process that starts later (the usual `cli`: `missionctl send`) is dialled as soon as
+    // its socket file appears, not at libzmq's next reconnect attempt (up to 500 ms later).
+    if (this.ipc.transport instanceof ZmqTransport) this.ipc.transport.dialPeersOnAppearance();
     for (const peer of this.#hear) this.ipc.connectToProcess(peer);
     if (this.#host) {
       this.#unhook = installProcessHooks(this.#host, {
