@@ -122,7 +122,7 @@ const schema = z.object({
   MISSIONCTL_REPLY_TIMEOUT_MS: positiveInt(DEFAULTS.MISSIONCTL_REPLY_TIMEOUT_MS, 3_600_000), // an hour: a chat command waiting longer is lost
   MISSIONCTL_HEARTBEAT_GRACE: positiveInt(DEFAULTS.MISSIONCTL_HEARTBEAT_GRACE, 1000),
   MISSIONCTL_ALERT_REPEAT_MS: positiveInt(DEFAULTS.MISSIONCTL_ALERT_REPEAT_MS, 2_592_000_000), // 30 days, like the longest mute
-  MISSIONCTL_MAX_PROCESSES: positiveInt(DEFAULTS.MISSIONCTL_MAX_PROCESSES),
+  MISSIONCTL_MAX_PROCESSES: positiveInt(DEFAULTS.MISSIONCTL_MAX_PROCESSES, 100_000), // over ipc the sockets and open files bound it lower (docs/operations.md#capacity)
   MISSIONCTL_STATE: z.string().default(DEFAULTS.MISSIONCTL_STATE),
   MISSIONCTL_SYNC_MAP: z.string().optional(), // read by /sync when used: a bad file fails that command only
   MISSIONCTL_FORGET_AFTER_MS: positiveInt(DEFAULTS.MISSIONCTL_FORGET_AFTER_MS, 31_536_000_000), // a year

@@ -6,7 +6,7 @@
 import { commandPreamble, noArguments } from "../cli-preamble.ts";
 import { ConfigError } from "../config.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
-import { createTransport, isProxyMode } from "../ipc/create-transport.ts";
+import { botPeers, createTransport, isProxyMode } from "../ipc/create-transport.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
 import type { Transport } from "../ipc/transport.ts";
 import { createProcessLogger } from "../log.ts";
@@ -66,7 +66,7 @@ export async function runBotCommand(args: string[]): Promise<number> {
   process.once("SIGTERM", signalled);
   let transport: Transport;
   try {
-    transport = createTransport(config, id, logger);
+    transport = createTransport(config, id, logger, { maxPeers: botPeers(config) });
   } catch (err) {
     // A certificate that cannot be used: one line, exit 2, like any bad configuration value.
     if (!(err instanceof ConfigError)) throw err;

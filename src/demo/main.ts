@@ -10,7 +10,7 @@ import { createBotRuntime } from "../bot/runtime.ts";
 import { commandPreamble, noArguments } from "../cli-preamble.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { IpcCommandSystem } from "../ipc/command-system.ts";
-import { createTransport } from "../ipc/create-transport.ts";
+import { botPeers, createTransport } from "../ipc/create-transport.ts";
 import { watchCommandDir } from "../ipc/discovery.ts";
 import type { Transport } from "../ipc/transport.ts";
 import { createLogger, prettyDestination } from "../log.ts";
@@ -65,7 +65,7 @@ export async function runDemoCommand(args: string[]): Promise<number> {
   let transport: Transport;
   try {
     // Before any child starts: a certificate that cannot be used stops the demo with one line.
-    transport = createTransport(config, config.MISSIONCTL_ID, logger);
+    transport = createTransport(config, config.MISSIONCTL_ID, logger, { maxPeers: botPeers(config) });
   } catch (err) {
     rmSync(ipcDir, { recursive: true, force: true });
     if (!(err instanceof ConfigError)) throw err;

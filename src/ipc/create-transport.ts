@@ -9,6 +9,7 @@ import type { Clock } from "../clock.ts";
 import { type Config, ConfigError } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { CertError, readCertificate, readSecretCertificate } from "../proxy/certs.ts";
+import { IpcError } from "./errors.ts";
 import type { CurveClientKeys } from "./proxy-socket.ts";
 import { ProxyTransport } from "./proxy-transport.ts";
 import type { Transport } from "./transport.ts";
@@ -70,6 +71,16 @@ export function readProxyKeys(config: TransportConfig): { keys: CurveClientKeys;
 }
 
 /**
+ * The peers a bot must be able to hear over ipc: every process it may track (MISSIONCTL_MAX_PROCESSES
+ * discovered, plus the configured ones, which always get a slot) and a few CLIs.
+ *
+ * @example
+ * createTransport(config, id, logger, { maxPeers: botPeers(config) });
+ */
+export const botPeers = (config: Pick<Config, "MISSIONCTL_MAX_PROCESSES" | "MISSIONCTL_PROCESSES">): number =>
+  config.MISSIONCTL_MAX_PROCESSES + config.MISSIONCTL_PROCESSES.length + 8;
+
+/**
  * This process's transport: a {@link ProxyTransport} in proxy mode (certificates read now), else a
  * {@link ZmqTransport} under MISSIONCTL_IPC_DIR.
  *
@@ -81,10 +92,24 @@ export function createTransport(
   config: TransportConfig,
   id: string,
   logger?: Logger,
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; maxPeers?: number } = {},
 ): Transport {
   const proxy = config.MISSIONCTL_PROXY;
-  if (proxy === undefined) return new ZmqTransport({ id, ipcDir: config.MISSIONCTL_IPC_DIR, logger });
+  if (proxy === undefined) {
+    try {
+      return new ZmqTransport({
+        id,
+        ipcDir: config.MISSIONCTL_IPC_DIR,
+        ...(logger ? { logger } : {}),
+        ...(options.maxPeers !== undefined ? { maxPeers: options.maxPeers } : {}),
+      });
+    } catch (err) {
+      // More processes than the machine lets one process hear: bad configuration, one line.
+      if (err instanceof IpcError && err.code === "CAPACITY")
+        throw new ConfigError([`MISSIONCTL_MAX_PROCESSES: ${err.message}`]);
+      throw err;
+    }
+  }
   const { keys, certName } = readProxyKeys(config);
   return new ProxyTransport({
     id,

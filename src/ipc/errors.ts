@@ -13,7 +13,9 @@ export type IpcErrorCode =
   | "UNSAFE_IPC_DIR"
   | "INSECURE_ADDRESS"
   /** Not a usable proxy address (MISSIONCTL_PROXY). */
-  | "INVALID_ADDRESS";
+  | "INVALID_ADDRESS"
+  /** More heard processes than ZeroMQ's sockets or the open-file limit allow (src/ipc/zmq-context.ts). */
+  | "CAPACITY";
 
 /**
  * Typed errors of the IPC layer: a literal `code` to switch on, and the `context` that explains it.

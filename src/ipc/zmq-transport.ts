@@ -10,6 +10,7 @@ import { receiveFrames } from "./receive-loop.ts";
 import { SerialSender } from "./serial-send.ts";
 import { assertIpcAddressFree, ipcPath, removeSocketFile, socketFileInode } from "./socket-file.ts";
 import { ipcAddress, type PeerSpec, type Transport, type TransportHandlers } from "./transport.ts";
+import { noteSocketsMade, peerCapacity, reservePeerSockets } from "./zmq-context.ts";
 
 export interface ZmqTransportOptions {
   id: string;
@@ -32,7 +33,17 @@ export interface ZmqTransportOptions {
    * strategy runtime does); false: never.
    */
   watchPeers?: boolean;
+  /**
+   * The most peers heard at once (each costs three ZeroMQ sockets; src/ipc/zmq-context.ts). Given,
+   * the room is reserved now, before the first socket, or the constructor throws `CAPACITY`; left
+   * out, it is what the context holds (330 peers by libzmq's default). A further peer is refused
+   * with a warning, never a crash.
+   */
+  maxPeers?: number;
 }
+
+/** How often the "too many peers" warning may repeat while further peers keep being refused. */
+const REFUSAL_LOG_MS = 60_000;
 
 /** Re-dials after a dial made on a socket file's appearance that still failed (see #onDialRetry). */
 const REDIAL_DELAY_MS = 5;
@@ -78,6 +89,8 @@ export class ZmqTransport implements Transport {
   #watchOption: boolean | undefined;
   #watchPeers: boolean;
   #watcher: FSWatcher | undefined;
+  #maxPeers: number;
+  #lastRefusalLogAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: ZmqTransportOptions) {
     this.id = options.id;
@@ -96,6 +109,9 @@ export class ZmqTransport implements Transport {
     };
     this.#watchOption = options.watchPeers;
     this.#watchPeers = options.watchPeers === true;
+    if (options.maxPeers !== undefined) reservePeerSockets(options.maxPeers);
+    this.#maxPeers = options.maxPeers ?? peerCapacity();
+    noteSocketsMade();
     this.#pub = new zmq.XPublisher({
       verbosity: "allSubsUnsubs",
       sendHighWaterMark: this.#hwm,
@@ -143,7 +159,19 @@ export class ZmqTransport implements Transport {
   connect(peer: PeerSpec): void {
     if (this.#closed || this.#subs.has(peer.id)) return;
     const address = assertPlainAddress(peer.address ?? ipcAddress(this.#ipcDir, peer.id));
-    const sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0, ...this.#reconnect });
+    if (this.#subs.size >= this.#maxPeers)
+      return this.#refuse(peer.id, "the most peers this transport hears");
+    let sub: zmq.Subscriber | undefined;
+    let events: zmq.Observer;
+    try {
+      sub = new zmq.Subscriber({ receiveHighWaterMark: this.#hwm, linger: 0, ...this.#reconnect });
+      // The monitor must exist before connect(), or a fast connect's event is missed.
+      events = sub.events;
+    } catch (err) {
+      // The context or the open-file limit ran out (other sockets of this process took the room).
+      sub?.close();
+      return this.#refuse(peer.id, (err as Error).message);
+    }
     for (const prefix of subscriptionPrefixes(this.id)) sub.subscribe(prefix);
     const socket: PeerSocket = {
       sub,
@@ -152,17 +180,27 @@ export class ZmqTransport implements Transport {
       linkUp: false,
       quickRedials: 0,
     };
-    // The monitor must exist before connect(), or a fast connect's event is missed.
-    void this.#eventLoop(peer.id, socket);
+    void this.#eventLoop(peer.id, socket, events);
     sub.connect(address);
     this.#subs.set(peer.id, socket);
     void receiveFrames(sub, peer.id, () => this.#handlers, this.#log);
     if (socket.watched) this.#watchCommandDir();
   }
 
-  async #eventLoop(peerId: string, socket: PeerSocket): Promise<void> {
+  /** A peer not heard: a warning at most once a minute, naming the first refused since. */
+  #refuse(peerId: string, why: string): void {
+    const now = performance.now();
+    if (now - this.#lastRefusalLogAt < REFUSAL_LOG_MS) return;
+    this.#lastRefusalLogAt = now;
+    this.#log.warn(
+      { peer: peerId, heard: this.#subs.size, maxPeers: this.#maxPeers, why },
+      "not hearing a process: no room for another peer (docs/operations.md#capacity)",
+    );
+  }
+
+  async #eventLoop(peerId: string, socket: PeerSocket, events: zmq.Observer): Promise<void> {
     try {
-      for await (const event of socket.sub.events) {
+      for await (const event of events) {
         if (event.type === "connect") {
           socket.linkUp = true;
           socket.quickRedials = 0;
