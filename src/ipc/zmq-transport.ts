@@ -159,8 +159,10 @@ export class ZmqTransport implements Transport {
   connect(peer: PeerSpec): void {
     if (this.#closed || this.#subs.has(peer.id)) return;
     const address = assertPlainAddress(peer.address ?? ipcAddress(this.#ipcDir, peer.id));
-    if (this.#subs.size >= this.#maxPeers)
-      return this.#refuse(peer.id, "the most peers this transport hears");
+    if (this.#subs.size >= this.#maxPeers) {
+      this.#refuse(peer.id, "the most peers this transport hears");
+      return;
+    }
     let sub: zmq.Subscriber | undefined;
     let events: zmq.Observer;
     try {
@@ -170,7 +172,8 @@ export class ZmqTransport implements Transport {
     } catch (err) {
       // The context or the open-file limit ran out (other sockets of this process took the room).
       sub?.close();
-      return this.#refuse(peer.id, (err as Error).message);
+      this.#refuse(peer.id, (err as Error).message);
+      return;
     }
     for (const prefix of subscriptionPrefixes(this.id)) sub.subscribe(prefix);
     const socket: PeerSocket = {
