@@ -67,24 +67,40 @@ export function renderProcessList(
 ): ProcessListing {
   const t = options.t ?? catalog("en");
   const budget = options.budget ?? STATUS_SUMMARY_BUDGET;
-  const lines = processes.map((p) => formatProcess(p, now, t));
-  const plain = target ? lines.join("\n") : t.views.processList({ count: processes.length, lines });
-  if (plain.length <= TELEGRAM_TEXT_LIMIT) return { text: plain, summarized: false };
+  // Lines are made when needed: past one message's worth, only those the summary shows (about a
+  // hundred of a thousand), each once.
+  const lines: (string | undefined)[] = new Array(processes.length);
+  const line = (i: number): string => {
+    let text = lines[i];
+    if (text === undefined) {
+      text = formatProcess(processes[i] as ProcessView, now, t);
+      lines[i] = text;
+    }
+    return text;
+  };
+  // The listing holds every line, joined: once they alone pass the limit, it cannot fit.
+  let joined = -1;
+  for (let i = 0; i < processes.length && joined <= TELEGRAM_TEXT_LIMIT; i++) joined += line(i).length + 1;
+  if (joined <= TELEGRAM_TEXT_LIMIT) {
+    const all = lines as string[];
+    const plain = target ? all.join("\n") : t.views.processList({ count: processes.length, lines: all });
+    if (plain.length <= TELEGRAM_TEXT_LIMIT) return { text: plain, summarized: false };
+  }
 
-  const rank = (p: ProcessView) => STATE_ORDER.indexOf(displayState(p) as (typeof STATE_ORDER)[number]);
   const ordered = processes
-    .map((p, i) => ({ p, i, line: lines[i] ?? "" }))
-    .sort((a, b) => rank(a.p) - rank(b.p) || a.i - b.i);
+    .map((p, i) => ({ p, i, rank: STATE_ORDER.indexOf(displayState(p) as (typeof STATE_ORDER)[number]) }))
+    .sort((a, b) => a.rank - b.rank || a.i - b.i);
   const head = t.views.summaryHead({ target, count: processes.length, tally: tally(processes) });
   const unhealthy = processes.some((p) => UNHEALTHY.has(displayState(p)));
   const out = [head, t.views.summaryOrder({ unhealthy })];
   // Room for the closing line.
   let used = out.join("\n").length + 300;
   let shown = 0;
-  for (const { line } of ordered) {
-    if (used + line.length + 1 > budget) break;
-    out.push(line);
-    used += line.length + 1;
+  for (const { i } of ordered) {
+    const text = line(i);
+    if (used + text.length + 1 > budget) break;
+    out.push(text);
+    used += text.length + 1;
     shown++;
   }
   const hidden = ordered.slice(shown).map((o) => o.p);

@@ -98,38 +98,64 @@ export function encodeFrame(command: IpcCommand): Buffer {
 
 export type DecodeResult = { ok: true; command: IpcCommand } | { ok: false; error: FrameError };
 
+const fail = (reason: FrameError["reason"], message: string): DecodeResult => ({
+  ok: false,
+  error: new FrameError(reason, message),
+});
+
+/** The topic as a string, trailing padding (spaces, 0x20, only) removed; for messages. */
+const topicOf = (buf: Buffer): string => buf.toString("latin1", 0, topicEnd(buf));
+
+/** Where the topic's text ends: padding is spaces (0x20) only, so tabs, NUL or 0xA0 stay part of it. */
+function topicEnd(buf: Buffer): number {
+  let end = TOPIC_BYTES;
+  while (end > 0 && buf[end - 1] === 0x20) end--;
+  return end;
+}
+
+/** Whether the topic's bytes are exactly `{target}.{type}` (both ASCII once validated). */
+function topicIs(buf: Buffer, target: string, type: string): boolean {
+  const end = topicEnd(buf);
+  if (end !== target.length + 1 + type.length) return false;
+  for (let i = 0; i < target.length; i++) if (buf[i] !== target.charCodeAt(i)) return false;
+  if (buf[target.length] !== 0x2e) return false;
+  for (let i = 0, at = target.length + 1; i < type.length; i++, at++)
+    if (buf[at] !== type.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Decodes one frame; malformed input gives `{ ok: false }` with the reason, never a throw. */
 export function decodeFrame(frame: Uint8Array, maxBytes = DEFAULT_MAX_FRAME_BYTES): DecodeResult {
-  const fail = (reason: FrameError["reason"], message: string): DecodeResult => ({
-    ok: false,
-    error: new FrameError(reason, message),
-  });
   if (frame.length > maxBytes) return fail("too_large", `frame of ${frame.length} bytes exceeds ${maxBytes}`);
   if (frame.length < TOPIC_BYTES)
     return fail("too_short", `frame of ${frame.length} bytes has no full topic`);
-  const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.length);
-  // Padding is spaces (0x20) only: trimEnd() would also accept tabs, newlines and 0xA0.
-  const topic = buf.toString("latin1", 0, TOPIC_BYTES).replace(/ +$/, "");
+  // The hot path (a bot hears every process's heartbeats): no copy of a Buffer, no topic string
+  // unless a message needs it.
+  const buf = frame instanceof Buffer ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length);
   let body: unknown;
   try {
     body = JSON.parse(buf.toString("utf8", TOPIC_BYTES));
   } catch {
-    return fail("bad_json", `body after topic "${topic}" is not JSON`);
-  }
-  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
-    return fail("bad_schema", `topic "${topic}": body nests deeper than ${MAX_JSON_DEPTH} levels`);
+    return fail("bad_json", `body after topic "${topicOf(buf)}" is not JSON`);
   }
   // Fast path for the well-formed frames that make up the traffic; zod (and its message) otherwise.
+  // The depth check comes first either way; for a body of the right shape only its payload can nest.
   let command = readCommandShape(body);
+  if (
+    command ? nestsDeeperThan(command.payload, MAX_JSON_DEPTH - 1) : nestsDeeperThan(body, MAX_JSON_DEPTH)
+  ) {
+    return fail("bad_schema", `topic "${topicOf(buf)}": body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   if (!command) {
     const parsed = ipcCommandSchema.safeParse(body);
-    if (!parsed.success) return fail("bad_schema", `topic "${topic}": ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      return fail("bad_schema", `topic "${topicOf(buf)}": ${z.prettifyError(parsed.error)}`);
     command = parsed.data;
   }
-  if (topic !== `${command.target_id}.${command.command_type}`) {
+  if (!topicIs(buf, command.target_id, command.command_type)) {
     return fail(
       "topic_mismatch",
-      `topic "${topic}" disagrees with body ${command.target_id}.${command.command_type}`,
+      `topic "${topicOf(buf)}" disagrees with body ${command.target_id}.${command.command_type}`,
     );
   }
   return { ok: true, command };
@@ -172,6 +198,27 @@ function isJsonRecord(v: unknown): boolean {
   return !Object.hasOwn(v, "__proto__") && !Object.hasOwn(v, "constructor");
 }
 
+/**
+ * The last target and command type that passed their patterns: a bot hears mostly `*.heartbeat`,
+ * and comparing with the last valid string is cheaper than running the pattern again.
+ */
+let validTarget = "*";
+let validType = "heartbeat";
+
+function isTarget(s: string): boolean {
+  if (s === validTarget) return true;
+  if (!TARGET_ID_RE.test(s)) return false;
+  validTarget = s;
+  return true;
+}
+
+function isType(s: string): boolean {
+  if (s === validType) return true;
+  if (!COMMAND_TYPE_RE.test(s)) return false;
+  validType = s;
+  return true;
+}
+
 function isCommandShape(c: unknown): c is IpcCommand {
   if (typeof c !== "object" || c === null || Array.isArray(c)) return false;
   const { command_id, sender_id, target_id, command_type, payload, timestamp } = c as Record<string, unknown>;
@@ -182,9 +229,9 @@ function isCommandShape(c: unknown): c is IpcCommand {
     typeof sender_id === "string" &&
     PROCESS_ID_RE.test(sender_id) &&
     typeof target_id === "string" &&
-    TARGET_ID_RE.test(target_id) &&
+    isTarget(target_id) &&
     typeof command_type === "string" &&
-    COMMAND_TYPE_RE.test(command_type) &&
+    isType(command_type) &&
     isJsonRecord(payload) &&
     typeof timestamp === "number" &&
     Number.isSafeInteger(timestamp) &&

@@ -28,6 +28,9 @@ export class SeenCache {
   }
 
   get(commandId: string): SeenEntry | undefined {
+    // A bot executes almost nothing, and hears every process's heartbeats: with nothing remembered
+    // there is nothing to find, and no need to hash a fresh id to find it.
+    if (this.#entries.size === 0) return undefined;
     const entry = this.#entries.get(commandId);
     if (entry && this.#clock.now() - entry.at > this.#ttlMs) {
       this.#entries.delete(commandId);

@@ -1,38 +1,16 @@
-import type { Clock, TimerHandle } from "../clock.ts";
+import type { TimerHandle } from "../clock.ts";
 import { DEFAULTS } from "../config.ts";
-import type { Lang } from "../i18n/index.ts";
-import type { Logger } from "../log.ts";
+import { Deadlines, deadline } from "./deadlines.ts";
+import { EXPECT_EXIT_TTL_MS, ExpectedExits } from "./expected-exits.ts";
+import type { LivenessTrackerOptions } from "./liveness-contract.ts";
 import { isConnected as connected, markSeen, type ProcessRecord, ProcessTable } from "./records.ts";
 import { type InfoTexts, infoTexts, type MonitorTexts, monitorTexts } from "./texts.ts";
-import type { IncidentKind, LivenessState, ProcessView } from "./types.ts";
+import type { LivenessState, ProcessView } from "./types.ts";
 
 /** The heartbeat interval assumed until a process announces its own (docs/protocol.md, events). */
 export const DEFAULT_HEARTBEAT_INTERVAL_MS: number = DEFAULTS.HEARTBEAT_INTERVAL_MS;
-/** How long an {@link LivenessTracker.expectExit} stays valid. */
-export const EXPECT_EXIT_TTL_MS = 15 * 60_000;
-
-/** What the state machine reports; the alert policy (dedup, mutes, flapping, repeats) is the sink's. */
-export interface LivenessSink {
-  /** An incident began, or the open one changed kind (silent → disconnected). */
-  incident(id: string, kind: IncidentKind, detail: string): void;
-  /** The open incident of `id` ended; `how` completes "resolved: …". */
-  recovered(id: string, how: string): void;
-  /** A quiet line: a planned stop, a restart. */
-  info(id: string, text: string): void;
-}
-
-export interface LivenessTrackerOptions {
-  clock: Clock;
-  log: Logger;
-  sink: LivenessSink;
-  heartbeatGrace: number;
-  settleMs: number;
-  expectExitTtlMs?: number;
-  /** The most processes tracked (configured ones always have a slot); default 1000. */
-  maxProcesses?: number;
-  /** The language of the details and info lines it reports (MISSIONCTL_LANG; default English). */
-  lang?: Lang;
-}
+export { EXPECT_EXIT_TTL_MS } from "./expected-exits.ts";
+export type { LivenessSink, LivenessTrackerOptions } from "./liveness-contract.ts";
 
 const isLive = (s: LivenessState): boolean => s === "unknown" || s === "up" || s === "silent";
 const posNumber = (v: unknown): number | undefined =>
@@ -58,17 +36,21 @@ const str = (v: unknown): string | undefined => (typeof v === "string" && v.leng
  */
 export class LivenessTracker {
   readonly #records: ProcessTable;
-  readonly #expected = new Map<string, number>();
+  readonly #expected: ExpectedExits;
   readonly #o: LivenessTrackerOptions;
   /** What it says happened, in the alert chats' language. */
   readonly #detail: MonitorTexts["detail"];
   readonly #info: InfoTexts;
+  /** Every process's silence clock, on a few timers (a heartbeat re-arms one without a timer). */
+  readonly #silence: Deadlines;
   #graceTimer?: TimerHandle;
 
   constructor(options: LivenessTrackerOptions) {
     this.#o = options;
     this.#detail = monitorTexts(options.lang).detail;
     this.#info = infoTexts(options.lang ?? "en");
+    this.#silence = new Deadlines(options.clock);
+    this.#expected = new ExpectedExits(options.clock, options.expectExitTtlMs ?? EXPECT_EXIT_TTL_MS);
     this.#records = new ProcessTable({
       clock: options.clock,
       log: options.log,
@@ -97,14 +79,21 @@ export class LivenessTracker {
     }, graceMs);
   }
 
-  /** A `heartbeat` event: `{ state, pid, uptime_s, interval_ms, seq }`. */
-  heartbeat(id: string, payload: Record<string, unknown>): void {
-    const now = this.#o.clock.now();
+  /**
+   * A `heartbeat` event: `{ state, pid, uptime_s, interval_ms, seq }`, heard at `now` (the clock's,
+   * read once per heartbeat by the caller). Returns the process's record (undefined when it is not
+   * tracked: the limit), for the state's batch.
+   */
+  heartbeat(
+    id: string,
+    payload: Record<string, unknown>,
+    now = this.#o.clock.now(),
+  ): ProcessRecord | undefined {
     const pid = posNumber(payload.pid);
     let rec = this.#records.get(id);
     if (!rec) {
       rec = this.#records.add(id, "up");
-      if (!rec) return;
+      if (!rec) return undefined;
       this.#o.log.info({ peer: id, pid }, "learned process from its heartbeat");
     }
     markSeen(rec);
@@ -112,12 +101,15 @@ export class LivenessTracker {
     if (rec.link === undefined) rec.link = true;
     if (rec.state === "stopped" || rec.state === "down") {
       // A late frame of the incarnation that ended, or one that raced its own disconnect: no comeback.
-      if ((pid !== undefined && pid === rec.endedPid) || !connected(rec)) return;
+      if ((pid !== undefined && pid === rec.endedPid) || !connected(rec)) return rec;
     }
     const previousPid = rec.pid;
     rec.lastHeartbeatAt = now;
     rec.intervalMs = posNumber(payload.interval_ms) ?? rec.intervalMs;
-    rec.strategyState = str(payload.state) ?? rec.strategyState;
+    // The same word as last time keeps the string already held (a fresh copy a second per process
+    // would live just long enough to be promoted, and then be old-generation garbage).
+    const strategyState = str(payload.state);
+    if (strategyState !== undefined && strategyState !== rec.strategyState) rec.strategyState = strategyState;
     if (pid !== undefined) rec.pid = pid;
     switch (rec.state) {
       case "unknown":
@@ -140,6 +132,7 @@ export class LivenessTracker {
         break;
     }
     if (rec.state === "up" && !rec.settleTimer) this.#armSilence(rec);
+    return rec;
   }
 
   /** A `stopped` event (planned exit): `{ reason, exit_code }`. */
@@ -151,7 +144,7 @@ export class LivenessTracker {
     if (rec.state === "down" && rec.downKind === "crashed") return;
     const wasIncident = rec.state === "silent" || rec.state === "down";
     this.#enterEnd(rec, "stopped");
-    this.#expected.delete(id);
+    this.#expected.cancel([id]);
     const reason = str(payload.reason);
     const code = typeof payload.exit_code === "number" ? payload.exit_code : undefined;
     if (wasIncident) {
@@ -199,18 +192,17 @@ export class LivenessTracker {
 
   /** The bot asked these processes to exit: their next disconnect is a planned stop. */
   expectExit(ids: string[]): void {
-    const until = this.#o.clock.now() + (this.#o.expectExitTtlMs ?? EXPECT_EXIT_TTL_MS);
-    for (const id of ids) this.#expected.set(id, until);
+    this.#expected.expect(ids);
   }
 
   /** Whether an exit asked of `id` is still awaited (its disconnect will be planned). */
   exitExpected(id: string): boolean {
-    return (this.#expected.get(id) ?? 0) > this.#o.clock.now();
+    return this.#expected.has(id);
   }
 
   /** The requested exit failed or never arrived: the next disconnect is an incident again. */
   cancelExpectedExit(ids: string[]): void {
-    for (const id of ids) this.#expected.delete(id);
+    this.#expected.cancel(ids);
   }
 
   /** The records themselves, for the state's restore and batched writes (src/monitor/persistence.ts). */
@@ -226,6 +218,7 @@ export class LivenessTracker {
   /** Forgets everything and cancels every timer. */
   clear(): void {
     for (const rec of this.#records.values()) this.#clearTimers(rec);
+    this.#silence.clear();
     if (this.#graceTimer) this.#o.clock.clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#records.clear();
@@ -233,9 +226,8 @@ export class LivenessTracker {
   }
 
   #clearTimers(rec: ProcessRecord): void {
-    if (rec.silenceTimer) this.#o.clock.clearTimeout(rec.silenceTimer);
+    if (rec.silence) this.#silence.cancel(rec.silence);
     if (rec.settleTimer) this.#o.clock.clearTimeout(rec.settleTimer);
-    rec.silenceTimer = undefined;
     rec.settleTimer = undefined;
   }
 
@@ -248,17 +240,24 @@ export class LivenessTracker {
     rec.endedAt = this.#o.clock.now();
   }
 
+  /** (Re)starts the silence clock: grace × the announced interval from now. The hot path of a heartbeat. */
   #armSilence(rec: ProcessRecord): void {
-    if (rec.silenceTimer) this.#o.clock.clearTimeout(rec.silenceTimer);
-    const interval = rec.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
-    const graceMs = this.#o.heartbeatGrace * interval;
-    rec.silenceTimer = this.#o.clock.setTimeout(() => {
-      rec.silenceTimer = undefined;
-      if (rec.state !== "up" || rec.settleTimer) return;
-      rec.state = "silent";
-      const quiet = this.#o.clock.now() - (rec.lastHeartbeatAt ?? this.#o.clock.now());
-      this.#o.sink.incident(rec.id, "silent", this.#detail.noHeartbeatFor({ ms: Math.max(quiet, graceMs) }));
-    }, graceMs);
+    if (!rec.silence) {
+      const silence = deadline(() => this.#silent(rec, silence.ms));
+      rec.silence = silence;
+    }
+    this.#silence.arm(
+      rec.silence,
+      this.#o.heartbeatGrace * (rec.intervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS),
+    );
+  }
+
+  /** The silence clock ran out: no heartbeat for `graceMs` (grace × the interval when it was armed). */
+  #silent(rec: ProcessRecord, graceMs: number): void {
+    if (rec.state !== "up" || rec.settleTimer) return;
+    rec.state = "silent";
+    const quiet = this.#o.clock.now() - (rec.lastHeartbeatAt ?? this.#o.clock.now());
+    this.#o.sink.incident(rec.id, "silent", this.#detail.noHeartbeatFor({ ms: Math.max(quiet, graceMs) }));
   }
 
   /** Presence or link came back. */
@@ -299,10 +298,7 @@ export class LivenessTracker {
   #settled(rec: ProcessRecord): void {
     rec.settleTimer = undefined;
     if (!isLive(rec.state)) return;
-    const now = this.#o.clock.now();
-    const expected = this.#expected.get(rec.id);
-    if (expected !== undefined && expected > now) {
-      this.#expected.delete(rec.id);
+    if (this.#expected.take(rec.id)) {
       this.#enterEnd(rec, "stopped");
       this.#o.sink.info(rec.id, this.#info.exitedAsRequested(rec.id));
       return;

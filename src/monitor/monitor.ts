@@ -180,11 +180,13 @@ export function createMonitor(options: MonitorOptions): Monitor {
     const payload = isObject(command.payload) ? command.payload : {};
     const id = command.sender_id;
     switch (command.command_type) {
-      case "heartbeat":
-        tracker.heartbeat(id, payload);
+      case "heartbeat": {
+        const now = clock.now();
+        const rec = tracker.heartbeat(id, payload, now);
         // No write per heartbeat: the record is marked, and the batch goes within a second.
-        persist?.beat(id);
+        if (rec) persist?.beat(rec, now);
         break;
+      }
       case "stopped":
         tracker.stopped(id, payload);
         break;

@@ -3,54 +3,26 @@
  * at most once a second each; incidents and mutes as they change, in one transaction with the
  * alerts they publish) and what it picks up at start (processes, open incidents, mutes).
  */
-import type { Clock, TimerHandle } from "../clock.ts";
+import type { TimerHandle } from "../clock.ts";
 import { formatDuration } from "../duration.ts";
-import type { Lang } from "../i18n/index.ts";
-import type { Logger } from "../log.ts";
-import type { MonitorStore, StoredProcess } from "../state/processes.ts";
-import type { IncidentBook, PersistedIncident } from "./incidents.ts";
+import type { StoredProcess } from "../state/processes.ts";
+import type { PersistedIncident } from "./incidents.ts";
 import type { LivenessSink } from "./liveness.ts";
-import type { MuteTable } from "./mutes.ts";
-import { isConnected, type ProcessRecord, type ProcessTable } from "./records.ts";
-import { processRow, sameState, toPersisted, toStoredIncident, whileDownDetail } from "./state-rows.ts";
+import type { MonitorPersistenceOptions } from "./persistence-options.ts";
+import { isConnected, type ProcessRecord } from "./records.ts";
+import {
+  markSaved,
+  processRow,
+  restoreRecord,
+  toPersisted,
+  toStoredIncident,
+  unchangedSinceSaved,
+  whileDownDetail,
+} from "./state-rows.ts";
 import { infoTexts } from "./texts.ts";
-import type { IncidentKind, LivenessState, Mute } from "./types.ts";
+import type { LivenessState, Mute } from "./types.ts";
 
-/** What the monitor needs of the state: its store and transactions (a `StateStore` is one). */
-export interface MonitorState {
-  atomic<T>(fn: () => T): T;
-  readonly monitor: MonitorStore;
-}
-
-export interface MonitorPersistenceOptions {
-  state: MonitorState;
-  clock: Clock;
-  log: Logger;
-  table: ProcessTable;
-  book: IncidentBook;
-  mutes: MuteTable;
-  /** The sink the tracker reports to (the incident book); wrapped by {@link MonitorPersistence.sink}. */
-  inner: LivenessSink;
-  /** Configured processes: never forgotten. */
-  configured: ReadonlySet<string>;
-  /** How a process is reached, when configured with an address. */
-  addressOf?: (id: string) => string | undefined;
-  /** Whether the bot asked `id` to exit (an /exit the last run had in flight): its absence is planned. */
-  exitExpected?: (id: string) => boolean;
-  /** How long a process up before the restart may take to show up (default 5 s). */
-  restoreGraceMs?: number;
-  /** A process not seen for this long, and not configured, is forgotten (default 7 days). */
-  forgetAfterMs?: number;
-  /** Process rows are written at most this often (default 1 s). */
-  flushMs?: number;
-  /**
-   * A row whose only news is a later heartbeat is rewritten at most this often (default 15 s): the
-   * restart needs the last heartbeat to the minute, and 5,000 processes must not cost 5,000 writes a second.
-   */
-  refreshMs?: number;
-  /** The language of the lines it publishes after a restart (MISSIONCTL_LANG; default English). */
-  lang?: Lang;
-}
+export type { MonitorPersistenceOptions, MonitorState } from "./persistence-options.ts";
 
 const LIVE: readonly LivenessState[] = ["unknown", "up", "silent"];
 const FORGET_CHECK_MS = 3_600_000;
@@ -61,15 +33,19 @@ const FORGET_CHECK_MS = 3_600_000;
  * @example
  * const p = new MonitorPersistence({ state, clock, log, table: tracker.table, book, mutes, inner: book, configured });
  * p.restore(); // before the tracker hears anything
- * p.seen("mm1"); // on every heartbeat: marks it for the next batch, no write
+ * p.seen("mm1"); // presence or link: marks it for the next batch, no write
+ * p.beat(rec, now); // on every heartbeat: the same, without even a lookup
  */
 export class MonitorPersistence {
   readonly #o: MonitorPersistenceOptions;
+  /** Ids whose record changed (rare: presence, incidents); their records join the queue at the flush. */
   readonly #dirty = new Set<string>();
+  /** Records for the next batch, each once (`queued`): heartbeats put theirs here without a lookup. */
+  #queue: ProcessRecord[] = [];
+  /** Batches so far (a record's `beatBatch` equal to it: a heartbeat since the last one). */
+  #batches = 0;
   readonly #firstSeen = new Map<string, number>();
   readonly #lastSeen = new Map<string, number>();
-  /** What was last written of each process (its state fields) and when. */
-  readonly #written = new Map<string, StoredProcess & { at: number }>();
   #flushTimer?: TimerHandle;
   #graceTimer?: TimerHandle;
   #forgetTimer?: TimerHandle;
@@ -104,12 +80,29 @@ export class MonitorPersistence {
   }
 
   /**
-   * A heartbeat of `id`: the hot path, so nothing but a mark; its time is the record's own
-   * `lastHeartbeatAt`, read when the batch is written.
+   * A heartbeat of the process of `rec`: the hot path, so nothing but a mark on its record; its time
+   * is the record's own `lastHeartbeatAt`, read when the batch is written. A record whose row is
+   * fresh and says the same is not even queued: the next batch (within `flushMs`) would skip it,
+   * and 20,000 processes would cost 20,000 records visited a second for nothing.
    */
-  beat(id: string): void {
-    this.#dirty.add(id);
+  beat(rec: ProcessRecord, now = this.#o.clock.now()): void {
+    rec.beatBatch = this.#batches;
+    if (!rec.queued && this.#mayBeDue(rec, now)) {
+      rec.queued = true;
+      this.#queue.push(rec);
+    }
     this.#flushTimer ??= this.#o.clock.setTimeout(() => this.flush(), this.#o.flushMs ?? 1000);
+  }
+
+  /**
+   * Whether the next batch may write `rec`: never written, changed since, or its refresh due by
+   * then. The batch runs at most `flushMs` after this heartbeat (its timer was set by this mark or
+   * an earlier one), so a refresh not due `flushMs` from now is not due at the batch either.
+   */
+  #mayBeDue(rec: ProcessRecord, now: number): boolean {
+    if (rec.savedAt === undefined || !unchangedSinceSaved(rec)) return true;
+    const refreshMs = this.#o.refreshMs ?? 15_000;
+    return now - rec.savedAt >= refreshMs - (this.#o.flushMs ?? 1000);
   }
 
   /** The record of `id` changed: written with the next batch (within `flushMs`). */
@@ -122,21 +115,45 @@ export class MonitorPersistence {
   flush(all = false): void {
     if (this.#flushTimer) this.#o.clock.clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
-    if (this.#dirty.size === 0) return;
+    const { table } = this.#o;
+    // A stop writes everything heard since the last batch, heartbeat times too.
+    if (all) {
+      for (const rec of table.values()) {
+        if (rec.beatBatch === this.#batches && !rec.queued) {
+          rec.queued = true;
+          this.#queue.push(rec);
+        }
+      }
+    }
+    this.#batches++;
+    for (const id of this.#dirty) {
+      const rec = table.get(id);
+      if (rec && !rec.queued) {
+        rec.queued = true;
+        this.#queue.push(rec);
+      }
+    }
+    this.#dirty.clear();
+    const queue = this.#queue;
+    if (queue.length === 0) return;
+    this.#queue = [];
     const now = this.#o.clock.now();
     const refreshMs = this.#o.refreshMs ?? 15_000;
     const rows: StoredProcess[] = [];
-    for (const id of this.#dirty) {
-      const rec = this.#o.table.get(id);
-      if (!rec || rec.neverSeen) continue;
-      const last = this.#written.get(id);
+    let written = 0;
+    for (const rec of queue) {
+      rec.queued = false;
+      // Forgotten or evicted since it was queued: its id may have a new record, or none.
+      if (rec.neverSeen || rec.removed) continue;
       // Nothing new but the time of a heartbeat: that can wait for the refresh.
-      if (!all && last && now - last.at < refreshMs && sameState(last, rec)) continue;
-      const row = this.#row(rec);
-      this.#written.set(id, Object.assign(row, { at: now }));
-      rows.push(row);
+      if (!all && rec.savedAt !== undefined && now - rec.savedAt < refreshMs && unchangedSinceSaved(rec))
+        continue;
+      rows.push(this.#row(rec));
+      markSaved(rec, now);
+      written++;
     }
-    this.#dirty.clear();
+    // A count, not rows.length: an empty array has another hidden class, and flush would deoptimize.
+    if (written === 0) return;
     try {
       this.#o.state.monitor.saveProcesses(rows);
     } catch (err) {
@@ -183,23 +200,8 @@ export class MonitorPersistence {
       if (!rec) continue;
       this.#firstSeen.set(p.id, p.firstSeenAt);
       this.#lastSeen.set(p.id, p.lastSeenAt);
-      Object.assign(rec, {
-        ...(p.lastHeartbeatAt !== undefined ? { lastHeartbeatAt: p.lastHeartbeatAt } : {}),
-        ...(p.intervalMs !== undefined ? { intervalMs: p.intervalMs } : {}),
-        ...(p.strategyState !== undefined ? { strategyState: p.strategyState } : {}),
-        ...(p.pid !== undefined ? { pid: p.pid } : {}),
-      });
       const incident = incidents.get(p.id);
-      const deadKind = incident && incident.kind !== "silent" ? incident.kind : p.downKind;
-      if (p.state === "stopped" && !incident) {
-        Object.assign(rec, { state: "stopped", endedPid: p.pid, endedAt: p.lastSeenAt });
-      } else if (p.state === "down" || deadKind !== undefined) {
-        Object.assign(rec, { state: "down", downKind: (deadKind ?? "disconnected") as IncidentKind });
-      } else {
-        rec.state = incident?.kind === "silent" || p.state === "silent" ? "silent" : "unknown";
-        rec.restored = true;
-        waiting++;
-      }
+      if (restoreRecord(rec, p, incident) === "awaited") waiting++;
       if (incident) kept.push(toPersisted(incident));
     }
     for (const i of incidents.values()) if (!table.get(i.processId)) store.deleteIncident(i.processId);
@@ -256,7 +258,6 @@ export class MonitorPersistence {
     this.#firstSeen.delete(id);
     this.#lastSeen.delete(id);
     this.#dirty.delete(id);
-    this.#written.delete(id);
     try {
       this.#o.state.monitor.forgetProcess(id);
     } catch (err) {

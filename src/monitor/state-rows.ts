@@ -43,19 +43,29 @@ export function processRow(
 }
 
 /**
- * Whether a written row still says what the record says, heartbeat times aside.
+ * Whether the record's last written row still says what the record says, heartbeat times aside.
  *
  * @example
- * if (sameState(lastWritten, rec)) skip(); // only a later heartbeat: no write needed yet
+ * if (unchangedSinceSaved(rec)) skip(); // only a later heartbeat: no write needed yet
  */
-export function sameState(row: StoredProcess, rec: ProcessRecord): boolean {
+export function unchangedSinceSaved(rec: ProcessRecord): boolean {
   return (
-    row.state === rec.state &&
-    row.strategyState === rec.strategyState &&
-    row.pid === rec.pid &&
-    row.intervalMs === rec.intervalMs &&
-    row.downKind === rec.downKind
+    rec.savedState === rec.state &&
+    rec.savedStrategyState === rec.strategyState &&
+    rec.savedPid === rec.pid &&
+    rec.savedIntervalMs === rec.intervalMs &&
+    rec.savedDownKind === rec.downKind
   );
+}
+
+/** Notes on the record that its row, as it is now, was written at `at`. */
+export function markSaved(rec: ProcessRecord, at: number): void {
+  rec.savedAt = at;
+  rec.savedState = rec.state;
+  rec.savedStrategyState = rec.strategyState;
+  rec.savedPid = rec.pid;
+  rec.savedIntervalMs = rec.intervalMs;
+  rec.savedDownKind = rec.downKind;
 }
 
 /**
@@ -93,4 +103,36 @@ export function toPersisted(i: StoredIncident): PersistedIncident {
     ...(i.detail !== undefined ? { detail: i.detail } : {}),
     ...(i.lastAlertAt !== undefined ? { lastAlertAt: i.lastAlertAt } : {}),
   };
+}
+
+/**
+ * Puts a process row of the last run (and its open incident) back on its fresh record: its last
+ * heartbeat, interval, state and pid, and where it was. Returns `"awaited"` for a process that was
+ * alive: it must show a sign of life within the restore grace, or it died while the bot was down.
+ *
+ * @example
+ * if (restoreRecord(table.add(p.id, "unknown"), p, incidents.get(p.id)) === "awaited") waiting++;
+ */
+export function restoreRecord(
+  rec: ProcessRecord,
+  p: StoredProcess,
+  incident: StoredIncident | undefined,
+): "awaited" | undefined {
+  Object.assign(rec, {
+    ...(p.lastHeartbeatAt !== undefined ? { lastHeartbeatAt: p.lastHeartbeatAt } : {}),
+    ...(p.intervalMs !== undefined ? { intervalMs: p.intervalMs } : {}),
+    ...(p.strategyState !== undefined ? { strategyState: p.strategyState } : {}),
+    ...(p.pid !== undefined ? { pid: p.pid } : {}),
+  });
+  const deadKind = incident && incident.kind !== "silent" ? incident.kind : p.downKind;
+  if (p.state === "stopped" && !incident) {
+    Object.assign(rec, { state: "stopped", endedPid: p.pid, endedAt: p.lastSeenAt });
+  } else if (p.state === "down" || deadKind !== undefined) {
+    Object.assign(rec, { state: "down", downKind: (deadKind ?? "disconnected") as IncidentKind });
+  } else {
+    rec.state = incident?.kind === "silent" || p.state === "silent" ? "silent" : "unknown";
+    rec.restored = true;
+    return "awaited";
+  }
+  return undefined;
 }

@@ -61,6 +61,42 @@ describe("the monitor's state", () => {
     ]);
   });
 
+  it("rewrites a row whose only news is heartbeats every 15 s, a change at the next batch, all at a stop", async () => {
+    state = openState(":memory:");
+    const h = await monitorHarness({ state });
+    close = h.close;
+    h.monitor.start();
+    await h.launch("a");
+    const stored = () => state?.monitor.processes().find((p) => p.id === "a");
+    const beat = (extra: Record<string, unknown> = {}) => h.beat("a", { interval_ms: 1000, ...extra });
+    await beat();
+    await h.advance(1000); // the first batch: the row is new
+    expect(stored()).toMatchObject({ lastHeartbeatAt: T0, strategyState: "sleeping" });
+    for (let s = 1; s < 10; s++) {
+      await beat();
+      await h.advance(1000);
+    }
+    // Nine more heartbeats, and still the row of the first: nothing changed but the time.
+    expect(stored()).toMatchObject({ lastHeartbeatAt: T0 });
+    await beat({ state: "running" });
+    await h.advance(1000);
+    expect(stored()).toMatchObject({ lastHeartbeatAt: T0 + 10_000, strategyState: "running" });
+    // Written at +11 s; the next heartbeat-only rewrite is due at +26 s, at the batch after +25 s.
+    for (let s = 11; s < 26; s++) {
+      await beat({ state: "running" });
+      await h.advance(s === 25 ? 999 : 1000);
+    }
+    expect(stored()).toMatchObject({ lastHeartbeatAt: T0 + 10_000 });
+    await h.advance(1);
+    expect(stored()).toMatchObject({ lastHeartbeatAt: T0 + 25_000 });
+    // A stop writes what was heard since the last batch, heartbeat times too.
+    await h.advance(500);
+    await beat({ state: "running" });
+    await h.close();
+    close = undefined;
+    expect(stored()).toMatchObject({ lastHeartbeatAt: T0 + 26_500, state: "up" });
+  });
+
   it("forgets a process gone longer than the limit and not configured, with a line in the log", async () => {
     state = openState(":memory:");
     const old = T0 - 8 * DAY;
