@@ -16,15 +16,17 @@ import { type ApiObserver, type CallApi, RetryingTelegram } from "../telegram/cl
 import { isAbortError, type RetryOptions } from "../telegram/retry.ts";
 import { type ChatApi, telegramChat } from "./chat.ts";
 import { Confirmations } from "./confirmations.ts";
+import { PollingMode, type WebhookLaunchOptions, WebhookMode } from "./launch-modes.ts";
 import { commandMenus } from "./menu.ts";
 import { createPipeline, type InflightMessages } from "./pipeline/index.ts";
 import { loadRegistry, type Registry } from "./registry.ts";
 import { drained } from "./stopping.ts";
 import type { CommandDefinition, HistoryView } from "./types.ts";
 import { dedupeUpdates, incomingMessage, senderLanguage } from "./updates.ts";
-import { registerWebhook, startWebhookServer, WebhookError, type WebhookServer } from "./webhook.ts";
+import type { WebhookServer } from "./webhook.ts";
 
 export type { CallApi } from "../telegram/client.ts";
+export type { WebhookLaunchOptions } from "./launch-modes.ts";
 
 export interface CreateBotOptions {
   config: Config;
@@ -57,19 +59,6 @@ export interface CreateBotOptions {
   history?: HistoryView;
   /** Where progress messages in flight are kept (createBotRuntime passes the state's). */
   inflight?: InflightMessages;
-}
-
-/** Options of {@link BotHandle.launchWebhook}. */
-export interface WebhookLaunchOptions {
-  /**
-   * Told `true` once setWebhook succeeded and the server listens, `false` once the server closed:
-   * what `/healthz` reports as "telegram" in webhook mode (`(up) => health.set("telegram", up)`).
-   */
-  onHealth?: (up: boolean) => void;
-  /** Listen here instead of TELEGRAM_WEBHOOK_LISTEN (tests: port 0). */
-  listen?: { host: string; port: number };
-  /** Largest update body accepted (default 1 MiB). */
-  maxBodyBytes?: number;
 }
 
 /** A running bot pipeline. */
@@ -209,15 +198,21 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     if (chatId !== undefined) await chat.send(chatId, catalog(lang).bot.somethingWrong).catch(() => {});
   });
 
-  let polling = false;
-  let webhook: { server: WebhookServer; onHealth?: (up: boolean) => void } | undefined;
+  const pollingMode = new PollingMode(telegraf);
+  const webhookMode = new WebhookMode({
+    config,
+    telegraf,
+    client,
+    logger: options.logger ?? silentLogger,
+    log,
+  });
   return {
     telegraf,
     chat,
     registry,
     callOnce: client.callOnce,
     get polling() {
-      return polling;
+      return pollingMode.running;
     },
     observeApi: (observer) => client.observe(observer),
     handleUpdate: (update) => telegraf.handleUpdate(update),
@@ -227,58 +222,8 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
         await client.setMyCommands(menu.commands, scope);
       }
     },
-    launch: (onStopped) =>
-      new Promise<void>((resolve, reject) => {
-        let started = false;
-        telegraf
-          .launch({ dropPendingUpdates: false }, () => {
-            started = true;
-            polling = true;
-            resolve();
-          })
-          .then(
-            () => onStopped?.(),
-            (err) => {
-              polling = false;
-              if (started) onStopped?.(err);
-              else reject(err);
-            },
-          );
-      }),
-    launchWebhook: async (o = {}) => {
-      const url = config.TELEGRAM_WEBHOOK_URL;
-      const secret = config.TELEGRAM_WEBHOOK_SECRET;
-      if (!url || !secret)
-        throw new WebhookError(
-          "NOT_CONFIGURED",
-          "webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET",
-        );
-      // Listening before setWebhook: Telegram may post (queued updates) as soon as it accepts it.
-      const server = await startWebhookServer({
-        url,
-        secret,
-        listen: o.listen ?? config.TELEGRAM_WEBHOOK_LISTEN,
-        // The very path long polling feeds: dedupe, auth, confirmations, detached commands.
-        handleUpdate: (update) => telegraf.handleUpdate(update),
-        logger: options.logger ?? silentLogger,
-        ...(o.maxBodyBytes !== undefined ? { maxBodyBytes: o.maxBodyBytes } : {}),
-      });
-      webhook = { server, ...(o.onHealth ? { onHealth: o.onHealth } : {}) };
-      try {
-        telegraf.botInfo ??= await client.getMe();
-        await registerWebhook(client, url, secret);
-      } catch (err) {
-        webhook = undefined;
-        await server.close(0);
-        throw err;
-      }
-      log.info(
-        { listen: `${server.address.host}:${server.address.port}`, path: server.path },
-        "webhook set; Telegram posts updates to it",
-      );
-      o.onHealth?.(true);
-      return server.address;
-    },
+    launch: (onStopped) => pollingMode.launch(onStopped),
+    launchWebhook: (o) => webhookMode.launch(o),
     idle: async () => {
       while (tasks.size > confirmations.size) {
         await new Promise<void>((wake) => {
@@ -292,15 +237,10 @@ export async function createBot(options: CreateBotOptions): Promise<BotHandle> {
     },
     stop: async () => {
       confirmations.clear();
-      if (polling) {
-        polling = false;
-        telegraf.stop("shutdown");
-      }
       // No new update from here; the webhook itself stays set (another instance may take over, and
       // Telegram keeps what arrives meanwhile queued).
-      const hook = webhook;
-      webhook = undefined;
-      const unhooked = hook?.server.close().then(() => hook.onHealth?.(false));
+      pollingMode.stop();
+      const unhooked = webhookMode.close();
       // Commands in flight may finish their replies; a reply stuck retrying must not hold the stop.
       await drained(tasks, clock, options.stopGraceMs ?? 1000);
       await unhooked;

@@ -4,17 +4,19 @@
  * polling feeds. telegraf's own `webhookCallback` is not used for the HTTP side: in 4.16.3 it answers
  * a wrong secret, a wrong path and a GET alike with 403, bad JSON with 415, reads a body of any size
  * before looking at it, and its debug output prints the expected secret on a mismatch. Here every
- * request is checked, in this order, before anything reaches telegraf: path (404), method (405),
- * secret (401, compared in constant time), size (413, never buffered past the limit), JSON (400).
+ * request passes the gate of ./webhook-gate.ts (path 404, method 405, secret 401, size 413, JSON 400)
+ * before anything reaches telegraf; this file is the server around it, and setWebhook.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Telegram } from "telegraf";
 import type { Update } from "telegraf/types";
 import { MissionctlError } from "../errors.ts";
+import { ListenError, listenHttp } from "../http/listen.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { isAbortError } from "../telegram/retry.ts";
+import { answerWebhook, DEFAULT_MAX_BODY_BYTES, webhookGate } from "./webhook-gate.ts";
+
+export { DEFAULT_MAX_BODY_BYTES, SECRET_HEADER } from "./webhook-gate.ts";
 
 /** What can stop webhook mode from starting. */
 export type WebhookErrorCode = "LISTEN" | "SET_WEBHOOK" | "NOT_CONFIGURED";
@@ -30,22 +32,6 @@ export type WebhookErrorCode = "LISTEN" | "SET_WEBHOOK" | "NOT_CONFIGURED";
 export class WebhookError extends MissionctlError<WebhookErrorCode> {
   override name = "WebhookError";
 }
-
-/**
- * The header Telegram sends the `secret_token` of setWebhook in, on every update (node lowercases).
- *
- * @example
- * req.headers[SECRET_HEADER]; // what Telegram sent, or undefined
- */
-export const SECRET_HEADER = "x-telegram-bot-api-secret-token";
-
-/**
- * Telegram's updates are a few KB; 1 MiB leaves room and still bounds what a stranger can send.
- *
- * @example
- * startWebhookServer({ ...options, maxBodyBytes: DEFAULT_MAX_BODY_BYTES / 4 });
- */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookServerOptions {
   /** The public URL given to setWebhook; its path is the only one served (a proxy can route on it). */
@@ -88,70 +74,53 @@ export interface WebhookServer {
 export async function startWebhookServer(options: WebhookServerOptions): Promise<WebhookServer> {
   const log = (options.logger ?? silentLogger).child({ module: "webhook" });
   const path = new URL(options.url).pathname;
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const expected = digest(options.secret);
-  const refusals = refusalLog(log);
-
-  const server = createServer((req, res) => {
-    void serve(req, res).catch((err) => {
-      log.error({ err }, "webhook request failed");
-      if (!res.headersSent) answer(res, 500);
-      else res.destroy();
-    });
+  const admit = webhookGate({
+    path,
+    secret: options.secret,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    log,
   });
-  // A slow or stalled client must not hold a connection (or the stop) for node's 5-minute default.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (pathOf(req.url) !== path) return answer(res, 404);
-    if (req.method !== "POST") return answer(res, 405, { allow: "POST" });
-    if (!secretMatches(req.headers[SECRET_HEADER], expected)) {
-      refusals.refused(req);
-      return answer(res, 401);
-    }
-    const body = await readBody(req, maxBody);
-    if (body === "too-large") return answer(res, 413, { connection: "close" });
-    if (body === "aborted") return;
-    const update = parseUpdate(body);
-    if (!update) return answer(res, 400);
+    const update = await admit(req, res);
+    if (!update) return;
     try {
       await options.handleUpdate(update);
     } catch (err) {
       // Only getting the bot's own identity can fail here (telegraf.catch takes handler errors);
       // a 500 makes Telegram deliver the update again later.
       log.error({ err, updateId: update.update_id }, "webhook update could not be handled");
-      return answer(res, 500);
+      return answerWebhook(res, 500);
     }
-    answer(res, 200);
+    answerWebhook(res, 200);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    const failed = (err: NodeJS.ErrnoException) => {
-      const where = `${options.listen.host}:${options.listen.port}`;
-      const why = err.code === "EADDRINUSE" ? "the address is already in use" : err.message;
-      const message = `cannot listen for the webhook on ${where} (TELEGRAM_WEBHOOK_LISTEN): ${why}`;
-      reject(new WebhookError("LISTEN", message, { listen: where, errno: err.code }));
-    };
-    server.once("error", failed);
-    server.listen(options.listen.port, options.listen.host, () => {
-      server.off("error", failed);
-      resolve();
-    });
-  });
-  server.on("error", (err) => log.error({ err }, "webhook server error"));
-  const bound = server.address() as AddressInfo;
-  const address = { host: options.listen.host, port: bound.port };
-
-  let closing: Promise<void> | undefined;
-  return {
-    address,
-    path,
-    close: (graceMs = 300) => {
-      closing ??= closeServer(server, graceMs);
-      return closing;
+  const listener = await listenHttp({
+    host: options.listen.host,
+    port: options.listen.port,
+    handler: (req, res) => {
+      void serve(req, res).catch((err) => {
+        log.error({ err }, "webhook request failed");
+        if (!res.headersSent) answerWebhook(res, 500);
+        else res.destroy();
+      });
     },
-  };
+    // A slow or stalled client must not hold a connection (or the stop) for node's 5-minute default.
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    onError: (err) => log.error({ err }, "webhook server error"),
+  }).catch((err: unknown) => {
+    throw err instanceof ListenError ? listenFailed(err) : err;
+  });
+  return { address: listener.address, path, close: (graceMs = 300) => listener.close(graceMs) };
+}
+
+/** The WebhookError `LISTEN` for an unusable TELEGRAM_WEBHOOK_LISTEN, naming it. */
+function listenFailed(err: ListenError): WebhookError {
+  const where = `${err.host}:${err.port}`;
+  const why = err.inUse ? "the address is already in use" : err.cause.message;
+  const message = `cannot listen for the webhook on ${where} (TELEGRAM_WEBHOOK_LISTEN): ${why}`;
+  return new WebhookError("LISTEN", message, { listen: where, errno: err.errno });
 }
 
 /**
@@ -186,118 +155,4 @@ export async function registerWebhook(
       typeof status === "number" ? { status } : {},
     );
   }
-}
-
-async function closeServer(server: Server, graceMs: number): Promise<void> {
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-  try {
-    await closed;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The request's path without its query (Telegram keeps any query the URL had). */
-function pathOf(url: string | undefined): string | undefined {
-  try {
-    return new URL(url ?? "", "http://webhook.invalid").pathname;
-  } catch {
-    return undefined;
-  }
-}
-
-/** SHA-256 first, so the comparison takes the same time whatever the length of what was sent. */
-function digest(value: string): Buffer {
-  return createHash("sha256").update(value, "utf8").digest();
-}
-
-function secretMatches(header: string | string[] | undefined, expected: Buffer): boolean {
-  if (typeof header !== "string") return false;
-  return timingSafeEqual(digest(header), expected);
-}
-
-/**
- * The body, or `too-large` as soon as it passes `limit` (by Content-Length, or while it arrives:
- * the rest is then discarded by node, not kept), or `aborted` when the client went away.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large" | "aborted"> {
-  if (Number(req.headers["content-length"]) > limit) return Promise.resolve("too-large");
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (result: Buffer | "too-large" | "aborted") => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("close", onClose);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        done("too-large");
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => done(Buffer.concat(chunks));
-    const onClose = () => done("aborted");
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("close", onClose);
-    req.on("error", () => {});
-  });
-}
-
-/** An update is a JSON object with an integer update_id; anything else is refused before telegraf. */
-function parseUpdate(body: Buffer): Update | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString("utf8"));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  return Number.isInteger((value as { update_id?: unknown }).update_id) ? (value as Update) : undefined;
-}
-
-function answer(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...headers });
-  res.end(status === 200 ? "" : `${STATUS_TEXTS[status] ?? status}\n`);
-}
-
-const STATUS_TEXTS: Record<number, string> = {
-  400: "bad request: not a Telegram update",
-  401: "unauthorized",
-  404: "not found",
-  405: "method not allowed",
-  413: "payload too large",
-  500: "internal error",
-};
-
-/**
- * Logs refused secrets without flooding: the first at once, then at most one line a minute with the
- * count. A misconfigured proxy or a wrong secret shows up; a scanner does not fill the disk.
- */
-function refusalLog(log: Logger): { refused(req: IncomingMessage): void } {
-  let last = Number.NEGATIVE_INFINITY;
-  let quiet = 0;
-  return {
-    refused(req) {
-      const now = Date.now();
-      if (now - last < 60_000) {
-        quiet++;
-        return;
-      }
-      last = now;
-      // Whether a header came at all tells "proxy drops it" from "wrong secret"; its value is never logged.
-      const header = req.headers[SECRET_HEADER] === undefined ? "missing" : "wrong";
-      log.warn(
-        { remote: req.socket.remoteAddress, header, refusedSinceLastLine: quiet },
-        "webhook request refused (401): missing or wrong X-Telegram-Bot-Api-Secret-Token",
-      );
-      quiet = 0;
-    },
-  };
 }

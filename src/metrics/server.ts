@@ -4,9 +4,9 @@
  * naming the parts that are down otherwise. Anything else is 404, a method other than GET or HEAD
  * 405, and no request body is ever read.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { Registry } from "prom-client";
+import { ListenError, listenHttp } from "../http/listen.ts";
 import { type Logger, silentLogger } from "../log.ts";
 import { MetricsError } from "./errors.ts";
 import { BotHealth } from "./health.ts";
@@ -52,67 +52,39 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const log = (options.logger ?? silentLogger).child({ module: "metrics" });
   const health = options.health ?? new BotHealth();
   const registry = options.registry ?? new Registry();
-  const server = createServer((req, res) => {
-    void answer(req, res, registry, health).catch((err) => {
-      log.error({ err, path: req.url }, "metrics request failed");
-      if (!res.headersSent) send(res, req, 500, "text/plain; charset=utf-8", "metrics collection failed\n");
-      else res.destroy();
-    });
+  const listener = await listenHttp({
+    host: options.host,
+    port: options.port,
+    handler: (req, res) => {
+      void answer(req, res, registry, health).catch((err) => {
+        log.error({ err, path: req.url }, "metrics request failed");
+        if (!res.headersSent) send(res, req, 500, "text/plain; charset=utf-8", "metrics collection failed\n");
+        else res.destroy();
+      });
+    },
+    headersTimeoutMs: REQUEST_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    unref: true,
+    // An error once listening (an accept failing on EMFILE, say) is logged: a scrape is not worth the bot.
+    onError: (err) => log.error({ err }, "metrics server error"),
+  }).catch((err: unknown) => {
+    throw err instanceof ListenError
+      ? new MetricsError("LISTEN", `MISSIONCTL_METRICS: ${err.message}`, err.context)
+      : err;
   });
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = REQUEST_TIMEOUT_MS;
-  await listen(server, options.host, options.port);
-  server.unref();
-  const info = server.address() as AddressInfo;
-  const address = { host: options.host, port: info.port };
-  const url = `http://${options.host.includes(":") ? `[${options.host}]` : options.host}:${info.port}`;
+  const { address, url } = listener;
   log.info(
-    { address: `${options.host}:${info.port}` },
+    { address: `${address.host}:${address.port}` },
     `metrics at ${url}/metrics, health at ${url}/healthz`,
   );
-  let closed: Promise<void> | undefined;
   return {
     address,
     url,
     registry,
     health,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closed;
-    },
+    // A scrape cut short is retried by Prometheus: no grace.
+    close: () => listener.close(0),
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off("listening", onListening);
-      const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
-      const why =
-        err.code === "EADDRINUSE"
-          ? "is already in use"
-          : err.code === "EADDRNOTAVAIL"
-            ? "is not an address of this host"
-            : err.code === "EACCES"
-              ? "may not be used by this user"
-              : err.code === "ENOTFOUND" || err.code === "EAI_AGAIN"
-                ? "does not resolve"
-                : `cannot be listened on (${err.code ?? err.message})`;
-      reject(
-        new MetricsError("LISTEN", `MISSIONCTL_METRICS: ${where} ${why}`, { host, port, errno: err.code }),
-      );
-    };
-    const onListening = () => {
-      server.off("error", onError);
-      resolve();
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen({ host, port });
-  });
 }
 
 async function answer(

@@ -20,8 +20,9 @@ import { MemoryHub, MemoryTransport } from "../../src/ipc/memory-transport.ts";
 import { FAKE_BOT_INFO, FakeTelegram } from "../../src/testing/fake-telegram.ts";
 import { type BotHarness, createHarness } from "../../src/testing/index.ts";
 import { BotApiServer } from "../e2e/bot-api-server.ts";
-import { type Child, exited, missionctl } from "../e2e/child.ts";
-import { pollFor, tempIpcDir } from "../helpers.ts";
+import { type Child, exited } from "../e2e/child.ts";
+import { type Cleanups, startBot } from "../e2e/start-bot.ts";
+import { pollFor } from "../helpers.ts";
 import { captureLogger } from "./helpers.ts";
 import { freePort, post, postHeadersOnly, postStreaming } from "./webhook-client.ts";
 
@@ -328,35 +329,20 @@ describe("the bot in webhook mode", () => {
 
 describe("missionctl bot in webhook mode (child process, local Bot API)", () => {
   const TOKEN = "123456:TEST";
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function startBot(
+  /** The bot in webhook mode, listening for Telegram on `port`. */
+  async function startWebhookBot(
     port: number,
     env: Record<string, string> = {},
   ): Promise<{ api: BotApiServer; bot: Child }> {
     const api = new BotApiServer(TOKEN);
-    const root = await api.listen();
-    const ipc = tempIpcDir();
-    const bot = missionctl(["bot"], {
-      MISSIONCTL_IPC_DIR: ipc.dir,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: root,
-      MISSIONCTL_OPERATORS: String(OP),
-      MISSIONCTL_VIEWERS: "",
-      MISSIONCTL_ALERT_CHATS: "",
-      MISSIONCTL_PROCESSES: "",
-      ...WEBHOOK_ENV,
-      TELEGRAM_WEBHOOK_LISTEN: `127.0.0.1:${port}`,
-      ...env,
-    });
-    cleanups.push(async () => {
-      if (!exited(bot)) bot.proc.kill("SIGKILL");
-      await bot.exit;
-      await api.close();
-      ipc.cleanup();
+    const bot = await startBot(api, cleanups, {
+      operator: OP,
+      env: { ...WEBHOOK_ENV, TELEGRAM_WEBHOOK_LISTEN: `127.0.0.1:${port}`, ...env },
     });
     return { api, bot };
   }
@@ -364,7 +350,7 @@ describe("missionctl bot in webhook mode (child process, local Bot API)", () => 
   it("sets the webhook, serves an update, never polls, and stops on SIGTERM (exit 0) leaving it set", async () => {
     const port = await freePort();
     const metricsPort = await freePort();
-    const { api, bot } = await startBot(port, { MISSIONCTL_METRICS: `127.0.0.1:${metricsPort}` });
+    const { api, bot } = await startWebhookBot(port, { MISSIONCTL_METRICS: `127.0.0.1:${metricsPort}` });
     const output = () => bot.output.join("").slice(-4000);
     await pollFor(
       () => api.telegram.callsTo("setWebhook").length > 0 || exited(bot),
@@ -405,7 +391,7 @@ describe("missionctl bot in webhook mode (child process, local Bot API)", () => 
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
     cleanups.push(() => new Promise<void>((resolve) => busy.close(() => resolve())));
     const port = (busy.address() as { port: number }).port;
-    const { api, bot } = await startBot(port);
+    const { api, bot } = await startWebhookBot(port);
     expect(await bot.exit, bot.output.join("")).toBe(2);
     const out = bot.output.join("");
     expect(out).toContain(`missionctl bot: cannot listen for the webhook on 127.0.0.1:${port}`);

@@ -4,9 +4,10 @@
  * reply being retried — instead of waiting out the 10-minute retry deadline.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { pollFor, tempIpcDir } from "../helpers.ts";
+import { pollFor } from "../helpers.ts";
 import { BotApiServer } from "./bot-api-server.ts";
-import { type Child, exited, missionctl } from "./child.ts";
+import { type Child, exited } from "./child.ts";
+import { type Cleanups, startBot } from "./start-bot.ts";
 
 const TOKEN = "123456:TEST";
 const OPERATOR = 111;
@@ -14,31 +15,10 @@ const OPERATOR = 111;
 const STOP_WITHIN_MS = 5000;
 
 describe("missionctl bot stops promptly during a Telegram outage", () => {
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
-
-  async function startBot(api: BotApiServer): Promise<Child> {
-    const root = await api.listen();
-    const ipc = tempIpcDir();
-    const bot = missionctl(["bot"], {
-      MISSIONCTL_IPC_DIR: ipc.dir,
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: root,
-      MISSIONCTL_OPERATORS: String(OPERATOR),
-      MISSIONCTL_VIEWERS: "",
-      MISSIONCTL_ALERT_CHATS: "",
-      MISSIONCTL_PROCESSES: "",
-    });
-    cleanups.push(async () => {
-      if (!exited(bot)) bot.proc.kill("SIGKILL");
-      await bot.exit;
-      await api.close();
-      ipc.cleanup();
-    });
-    return bot;
-  }
 
   const outputOf = (bot: Child) => () => bot.output.join("").slice(-4000);
 
@@ -58,7 +38,7 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     it(`${signal} while getMe is answered 502 and retried`, async () => {
       const api = new BotApiServer(TOKEN, { failing: { status: 502 } });
-      const bot = await startBot(api);
+      const bot = await startBot(api, cleanups, { operator: OPERATOR });
       await pollFor(
         () => api.failed.filter((p) => p.endsWith("/getMe")).length >= 2,
         20_000,
@@ -74,7 +54,7 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
 
   it("SIGTERM while polling and every call, getUpdates included, is answered 502", async () => {
     const api = new BotApiServer(TOKEN);
-    const bot = await startBot(api);
+    const bot = await startBot(api, cleanups, { operator: OPERATOR });
     await pollFor(() => api.polls > 0, 20_000, "the bot to poll", outputOf(bot));
     api.failing = { status: 502 };
     await pollFor(
@@ -90,7 +70,7 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
 
   it("SIGTERM while a command's reply is retried against 502 (polling still works)", async () => {
     const api = new BotApiServer(TOKEN);
-    const bot = await startBot(api);
+    const bot = await startBot(api, cleanups, { operator: OPERATOR });
     await pollFor(() => api.polls > 0, 20_000, "the bot to poll", outputOf(bot));
     api.failing = { status: 502, methods: ["sendMessage"] };
     api.push(api.telegram.textUpdate({ userId: OPERATOR }, "/help"));
@@ -107,7 +87,7 @@ describe("missionctl bot stops promptly during a Telegram outage", () => {
 
   it("polling outlasts a 502 outage (retried here, abortably) and serves commands after it", async () => {
     const api = new BotApiServer(TOKEN);
-    const bot = await startBot(api);
+    const bot = await startBot(api, cleanups, { operator: OPERATOR });
     await pollFor(() => api.polls > 0, 20_000, "the bot to poll", outputOf(bot));
     api.failing = { status: 502 };
     await pollFor(
