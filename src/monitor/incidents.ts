@@ -1,8 +1,17 @@
-import type { Clock, TimerHandle } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import type { LifecycleBus } from "../events.ts";
 import type { Lang } from "../i18n/index.ts";
 import { targetMatches } from "../ipc/ids.ts";
 import type { Logger } from "../log.ts";
+import {
+  type BookEntry,
+  currentKind,
+  listedIncident,
+  noteOpening,
+  type PersistedIncident,
+  persistedIncident,
+} from "./incident-entry.ts";
+import { IncidentTimers } from "./incident-timers.ts";
 import type { LivenessSink } from "./liveness.ts";
 import type { MuteTable } from "./mutes.ts";
 import {
@@ -16,9 +25,12 @@ import {
 } from "./texts.ts";
 import type { Incident, IncidentKind, Mute } from "./types.ts";
 
+export type { PersistedIncident } from "./incident-entry.ts";
+
 /** Incident openings within the flap window that make a process "flapping". */
 export const FLAP_THRESHOLD = 3;
 
+/** What an {@link IncidentBook} publishes to, and its alert schedule. */
 export interface IncidentBookOptions {
   bus: LifecycleBus;
   clock: Clock;
@@ -33,33 +45,6 @@ export interface IncidentBookOptions {
   atomic?: (fn: () => void) => void;
   /** The language of what it publishes: the alert chats' (MISSIONCTL_LANG; default English). */
   lang?: Lang;
-}
-
-/** An open incident as the state keeps it: enough to go on after a restart, repeats included. */
-export interface PersistedIncident extends Incident {
-  text: string;
-  lastAlertAt?: number;
-}
-
-type OpenIncident = PersistedIncident;
-
-interface Flap {
-  since: number;
-  count: number;
-  lastKind: IncidentKind;
-  /** Fires after flapWindowMs without a transition: the process is stable again. */
-  stableTimer: TimerHandle;
-  /** The summary reached the bus (it is held back while muted). */
-  announced: boolean;
-}
-
-interface Entry {
-  id: string;
-  incident?: OpenIncident;
-  /** Epoch ms of recent incident openings (healthy → unhealthy), within the flap window. */
-  openings: number[];
-  flap?: Flap;
-  repeatTimer?: TimerHandle;
 }
 
 /**
@@ -79,13 +64,22 @@ interface Entry {
  * book.recovered("mm1", "connected again");         // bus "alert.resolved"
  */
 export class IncidentBook implements LivenessSink {
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, BookEntry>();
   readonly #o: IncidentBookOptions;
   readonly #threshold: number;
+  readonly #timers: IncidentTimers;
 
   constructor(options: IncidentBookOptions) {
     this.#o = options;
     this.#threshold = options.flapThreshold ?? FLAP_THRESHOLD;
+    this.#timers = new IncidentTimers({
+      clock: options.clock,
+      alertRepeatMs: options.alertRepeatMs,
+      flapWindowMs: options.flapWindowMs,
+      atomic: options.atomic,
+      onRepeat: (e) => this.#repeat(e),
+      onStable: (e) => this.#stable(e),
+    });
   }
 
   incident(id: string, kind: IncidentKind, detail: string): void {
@@ -93,7 +87,7 @@ export class IncidentBook implements LivenessSink {
     const e = this.#entry(id);
     const replacing = e.incident !== undefined;
     if (e.incident?.kind === kind) return; // one alert per incident
-    const incident: OpenIncident = {
+    const incident: PersistedIncident = {
       id,
       kind,
       since: now,
@@ -103,14 +97,11 @@ export class IncidentBook implements LivenessSink {
     };
     e.incident = incident;
     this.#o.log.warn({ peer: id, kind, detail, replacing }, "incident");
-    if (!replacing) {
-      e.openings = e.openings.filter((t) => now - t < this.#o.flapWindowMs);
-      e.openings.push(now);
-    }
+    if (!replacing) noteOpening(e, now, this.#o.flapWindowMs);
     if (e.flap) {
       e.flap.count += replacing ? 0 : 1;
       e.flap.lastKind = kind;
-      this.#restartStable(e);
+      this.#timers.restartStable(e);
       this.#changed(e);
       return;
     }
@@ -119,7 +110,7 @@ export class IncidentBook implements LivenessSink {
         since: e.openings[0] ?? now,
         count: e.openings.length,
         lastKind: kind,
-        stableTimer: this.#stableTimer(e),
+        stableTimer: this.#timers.stableTimer(e),
         announced: false,
       };
       this.#o.log.warn({ peer: id, count: e.flap.count }, "flapping: folding further transitions");
@@ -128,12 +119,12 @@ export class IncidentBook implements LivenessSink {
         flappingText(id, kind, e.flap.count, this.#o.flapWindowMs, this.#o.lang),
         false,
       );
-      this.#armRepeat(e);
+      this.#timers.armRepeat(e);
       this.#changed(e);
       return;
     }
     this.#alert(e, incident.text, false);
-    this.#armRepeat(e);
+    this.#timers.armRepeat(e);
     this.#changed(e);
   }
 
@@ -145,10 +136,10 @@ export class IncidentBook implements LivenessSink {
     this.#changed(e);
     this.#o.log.info({ peer: id, kind: incident.kind, how, alerts: incident.alerts }, "incident resolved");
     if (e.flap) {
-      this.#restartStable(e);
+      this.#timers.restartStable(e);
       return;
     }
-    this.#clearRepeat(e);
+    this.#timers.clearRepeat(e);
     // An incident nobody was told about (muted all along) ends quietly; an announced one gets closure.
     if (incident.alerts > 0) {
       this.#o.bus.emit("alert.resolved", {
@@ -174,7 +165,7 @@ export class IncidentBook implements LivenessSink {
         e.flap.announced = this.#alert(e, text, false);
       } else if (!e.flap && e.incident && e.incident.alerts === 0) {
         this.#alert(e, e.incident.text, false);
-        this.#armRepeat(e);
+        this.#timers.armRepeat(e);
       }
     }
   }
@@ -183,9 +174,8 @@ export class IncidentBook implements LivenessSink {
   list(): Incident[] {
     const out: Incident[] = [];
     for (const e of this.#entries.values()) {
-      if (!e.incident) continue;
-      const { text: _text, lastAlertAt: _last, ...incident } = e.incident;
-      out.push({ ...incident, ...(e.flap ? { flapping: true } : {}), muted: this.#o.mutes.isMuted(e.id) });
+      const incident = listedIncident(e, this.#o.mutes.isMuted(e.id));
+      if (incident) out.push(incident);
     }
     return out.sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
   }
@@ -200,7 +190,7 @@ export class IncidentBook implements LivenessSink {
       const e = this.#entry(incident.id);
       e.incident = { ...incident };
       const last = incident.lastAlertAt ?? incident.since;
-      this.#armRepeat(e, Math.max(0, last + this.#o.alertRepeatMs - now));
+      this.#timers.armRepeat(e, Math.max(0, last + this.#o.alertRepeatMs - now));
     }
   }
 
@@ -208,20 +198,16 @@ export class IncidentBook implements LivenessSink {
   forget(id: string): void {
     const e = this.#entries.get(id);
     if (!e) return;
-    this.#clearRepeat(e);
-    if (e.flap) this.#o.clock.clearTimeout(e.flap.stableTimer);
+    this.#timers.stopAll(e);
     this.#entries.delete(id);
   }
 
   clear(): void {
-    for (const e of this.#entries.values()) {
-      this.#clearRepeat(e);
-      if (e.flap) this.#o.clock.clearTimeout(e.flap.stableTimer);
-    }
+    for (const e of this.#entries.values()) this.#timers.stopAll(e);
     this.#entries.clear();
   }
 
-  #entry(id: string): Entry {
+  #entry(id: string): BookEntry {
     let e = this.#entries.get(id);
     if (!e) {
       e = { id, openings: [] };
@@ -231,8 +217,8 @@ export class IncidentBook implements LivenessSink {
   }
 
   /** Emits an alert unless the process is muted; returns whether it went out. */
-  #alert(e: Entry, text: string, repeat: boolean): boolean {
-    const kind = e.incident?.kind ?? e.flap?.lastKind ?? "disconnected";
+  #alert(e: BookEntry, text: string, repeat: boolean): boolean {
+    const kind = currentKind(e);
     if (this.#o.mutes.isMuted(e.id)) {
       this.#o.log.info({ peer: e.id, kind, repeat }, "alert suppressed (muted)");
       return false;
@@ -246,30 +232,12 @@ export class IncidentBook implements LivenessSink {
     return true;
   }
 
-  #changed(e: Entry): void {
-    this.#o.onChange?.(
-      e.id,
-      e.incident ? { ...e.incident, ...(e.flap ? { flapping: true } : {}) } : undefined,
-    );
+  #changed(e: BookEntry): void {
+    this.#o.onChange?.(e.id, persistedIncident(e));
   }
 
-  #atomic(fn: () => void): void {
-    if (this.#o.atomic) this.#o.atomic(fn);
-    else fn();
-  }
-
-  #armRepeat(e: Entry, afterMs = this.#o.alertRepeatMs): void {
-    this.#clearRepeat(e);
-    e.repeatTimer = this.#o.clock.setTimeout(() => this.#atomic(() => this.#repeat(e)), afterMs);
-  }
-
-  #clearRepeat(e: Entry): void {
-    if (e.repeatTimer) this.#o.clock.clearTimeout(e.repeatTimer);
-    e.repeatTimer = undefined;
-  }
-
-  #repeat(e: Entry): void {
-    e.repeatTimer = undefined;
+  /** The repeat timer fired: the alert again (or, while flapping, "still flapping"), and re-arm. */
+  #repeat(e: BookEntry): void {
     const now = this.#o.clock.now();
     if (e.flap) {
       const text = stillFlappingText(e.id, e.flap.lastKind, e.flap.count, now - e.flap.since, this.#o.lang);
@@ -284,21 +252,11 @@ export class IncidentBook implements LivenessSink {
     } else {
       return;
     }
-    this.#armRepeat(e);
-  }
-
-  #stableTimer(e: Entry): TimerHandle {
-    return this.#o.clock.setTimeout(() => this.#atomic(() => this.#stable(e)), this.#o.flapWindowMs);
-  }
-
-  #restartStable(e: Entry): void {
-    if (!e.flap) return;
-    this.#o.clock.clearTimeout(e.flap.stableTimer);
-    e.flap.stableTimer = this.#stableTimer(e);
+    this.#timers.armRepeat(e);
   }
 
   /** No transition for a whole flap window: unfold. */
-  #stable(e: Entry): void {
+  #stable(e: BookEntry): void {
     const flap = e.flap;
     if (!flap) return;
     e.flap = undefined;
@@ -306,10 +264,10 @@ export class IncidentBook implements LivenessSink {
     this.#o.log.info({ peer: e.id, count: flap.count, healthy: !e.incident }, "flapping ended");
     if (e.incident) {
       if (e.incident.alerts === 0) this.#alert(e, e.incident.text, false);
-      this.#armRepeat(e);
+      this.#timers.armRepeat(e);
       return;
     }
-    this.#clearRepeat(e);
+    this.#timers.clearRepeat(e);
     if (flap.announced) {
       const how = monitorTexts(this.#o.lang).detail.stableAfterFlapping({ windowMs: this.#o.flapWindowMs });
       this.#o.bus.emit("alert.resolved", {

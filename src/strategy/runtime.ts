@@ -8,13 +8,13 @@ import {
   registerBuiltinCommands,
   registerCustomCommands,
 } from "./commands.ts";
-import { delay } from "./delay.ts";
 import { StrategyError } from "./errors.ts";
 import { Heartbeat } from "./heartbeat.ts";
 import { createStrategyIpc, errorMessage, hearOrDefault, stackOf, validateStrategy } from "./options.ts";
 import { installProcessHooks, type ProcessHost, scheduleForcedExit } from "./process-hooks.ts";
-import { Sleeper } from "./sleeper.ts";
+import { lazyStepLogger, stepContext } from "./step-context.ts";
 import { type StepOutcome, StepRun } from "./step-run.ts";
+import { StepSchedule } from "./step-schedule.ts";
 import type {
   RuntimeOptions,
   StopOutcome,
@@ -25,7 +25,7 @@ import type {
 
 /**
  * The strategy loop: step, sleep `intervalMs`, repeat, with every built-in command (docs/protocol.md)
- * answered at any moment. It is event-driven end to end: the sleep is one timer and one promise ({@link Sleeper}), a
+ * answered at any moment. It is event-driven end to end: the sleep is one timer and one promise ({@link StepSchedule}), a
  * command interrupts it directly, a running step learns of exit_now through its AbortSignal, and
  * nothing polls. Use {@link runStrategy} rather than this class directly.
  *
@@ -43,7 +43,7 @@ export class StrategyRuntime implements CommandTarget {
   readonly #def: StrategyDefinition;
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #sleeper: Sleeper;
+  readonly #schedule: StepSchedule;
   readonly #heartbeat: Heartbeat;
   readonly #host: ProcessHost | undefined;
   readonly #hear: string[];
@@ -56,9 +56,6 @@ export class StrategyRuntime implements CommandTarget {
   #resolveStopped!: (outcome: StopOutcome) => void;
   readonly #stopped: Promise<StopOutcome>;
   #phase: "new" | "starting" | "looping" | "finishing" = "new";
-  #loopState: Exclude<StrategyState, "stopping"> = "starting";
-  #paused = false;
-  #wakePending = false;
   #steps = 0;
   #lastStepMs: number | null = null;
   #stepErrors = 0;
@@ -83,7 +80,7 @@ export class StrategyRuntime implements CommandTarget {
     this.#forceExitDelayMs = options.forceExitDelayMs ?? 1000;
     this.#startedAt = this.#clock.now();
     this.ipc = createStrategyIpc(this.id, options, this.#clock, root);
-    this.#sleeper = new Sleeper(this.#clock);
+    this.#schedule = new StepSchedule(this.#clock);
     this.#heartbeat = new Heartbeat({
       clock: this.#clock,
       intervalMs: options.heartbeatMs ?? DEFAULTS.HEARTBEAT_INTERVAL_MS,
@@ -113,48 +110,37 @@ export class StrategyRuntime implements CommandTarget {
   }
 
   get state(): StrategyState {
-    return this.#stop || this.#crash || this.#phase === "finishing" ? "stopping" : this.#loopState;
+    return this.#stop || this.#crash || this.#phase === "finishing" ? "stopping" : this.#schedule.state;
   }
 
   status(): StrategyStatus {
-    const nextStepAt = this.#loopState === "sleeping" && !this.#stop ? this.#sleeper.endsAt : undefined;
+    const nextStepAt = this.#stop ? undefined : this.#schedule.nextStepAt;
     return {
       state: this.state,
       step: this.#steps,
       last_step_ms: this.#lastStepMs,
       uptime_s: this.#uptimeS(),
       ...(nextStepAt !== undefined ? { next_step_at: nextStepAt } : {}),
-      paused: this.#paused,
+      paused: this.#schedule.paused,
       step_errors: this.#stepErrors,
     };
   }
 
   pause(): void {
-    if (this.#paused || this.state === "stopping") return;
-    this.#paused = true;
-    this.#wakePending = false;
+    if (this.#schedule.paused || this.state === "stopping") return;
+    this.#schedule.pause();
     this.#log.info("paused");
-    // The state changes now, not a microtask later, so the reply to `pause` already says `paused`.
-    if (this.#loopState === "sleeping") this.#interruptInto("paused");
   }
 
   resume(): void {
-    if (!this.#paused || this.state === "stopping") return;
-    this.#paused = false;
+    if (!this.#schedule.paused || this.state === "stopping") return;
+    this.#schedule.resume();
     this.#log.info("resumed");
-    if (this.#loopState === "paused") this.#interruptInto("running");
   }
 
   wake(): void {
-    if (this.#paused || this.state === "stopping") return;
-    if (this.#loopState === "sleeping") this.#interruptInto("running");
-    else this.#wakePending = true; // a step is running (or about to): skip the sleep after it
-  }
-
-  /** Ends the sleep (or paused wait) with the state the loop is about to enter. */
-  #interruptInto(next: "paused" | "running"): void {
-    this.#loopState = next;
-    this.#sleeper.interrupt();
+    if (this.state === "stopping") return;
+    this.#schedule.wake();
   }
 
   stop(reason = "stop", options: { now?: boolean } = {}): Promise<number> {
@@ -168,7 +154,7 @@ export class StrategyRuntime implements CommandTarget {
       this.#log.info({ reason, mode, escalated: this.#stop !== undefined }, "stop requested");
       this.#stop = { reason, mode };
     }
-    this.#sleeper.interrupt();
+    this.#schedule.interrupt();
     if (this.#stop.mode === "now") this.#run?.abort(this.#stop.reason);
     if (this.#phase === "new") void this.#finish();
     return this.#stopped;
@@ -208,9 +194,8 @@ export class StrategyRuntime implements CommandTarget {
 
   async #loop(): Promise<void> {
     while (!this.#stop && !this.#crash) {
-      if (this.#paused) {
-        this.#loopState = "paused";
-        await this.#sleeper.sleep(Number.POSITIVE_INFINITY);
+      if (this.#schedule.paused) {
+        await this.#schedule.pausedWait();
         continue;
       }
       const outcome = await this.#step();
@@ -224,37 +209,19 @@ export class StrategyRuntime implements CommandTarget {
         this.#stepErrors++;
         this.#log.error({ err: outcome.error, step: this.#steps }, "step failed: retrying next interval");
       }
-      if (this.#stop || this.#crash || this.#paused) continue;
-      if (this.#wakePending) {
-        this.#wakePending = false;
-        continue;
-      }
-      this.#loopState = "sleeping";
-      await this.#sleeper.sleep(this.#def.intervalMs);
+      if (this.#stop || this.#crash || this.#schedule.paused) continue;
+      if (this.#schedule.takeWake()) continue; // woken while the step ran: no sleep
+      await this.#schedule.sleep(this.#def.intervalMs);
     }
   }
 
   async #step(): Promise<StepOutcome> {
-    this.#loopState = "running";
-    this.#wakePending = false;
+    this.#schedule.stepStarts();
     const step = ++this.#steps;
-    // The step's logger is made when the step first logs: a pino child per step sat on the path
-    // from a command (which ends the sleep) to the next step's start.
-    let stepLog: Logger | undefined;
-    const log = (): Logger => (stepLog ??= this.#log.child({ step }));
+    const log = lazyStepLogger(this.#log, step);
     const run = new StepRun(
       (signal) =>
-        this.#def.step({
-          id: this.id,
-          step,
-          signal,
-          get log() {
-            return log();
-          },
-          clock: this.#clock,
-          ipc: this.ipc,
-          delay: (ms) => delay(ms, signal, this.#clock),
-        }),
+        this.#def.step(stepContext({ id: this.id, step, signal, log, clock: this.#clock, ipc: this.ipc })),
       this.#clock,
       this.#graceMs,
     );
@@ -274,7 +241,7 @@ export class StrategyRuntime implements CommandTarget {
     if (this.#phase === "finishing") return;
     this.#crash ??= { error: errorMessage(err), ...stackOf(err), during: "uncaught" };
     this.#forceExit = true;
-    this.#sleeper.interrupt();
+    this.#schedule.interrupt();
     this.#run?.abort("crash");
   }
 
@@ -283,7 +250,7 @@ export class StrategyRuntime implements CommandTarget {
     if (this.#phase === "finishing") return;
     this.#phase = "finishing";
     this.#heartbeat.stop();
-    this.#sleeper.interrupt();
+    this.#schedule.interrupt();
     const exitCode = this.#crash ? 1 : 0;
     const outcome: StopOutcome = {
       reason: this.#crash ? "crash" : (this.#stop?.reason ?? "stop"),

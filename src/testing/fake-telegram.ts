@@ -1,13 +1,17 @@
 /**
  * An in-process stand-in for the Bot API: the bot's `callApi` is pointed here (createBot's
  * `telegram.callApi`), so every call is recorded and answered like Telegram would, including
- * injected failures (429 with retry_after, 5xx, network) for retry tests. It also builds the
- * updates a user would cause (a text message, a button press).
+ * injected failures (429 with retry_after, 5xx, network; injected-failures.ts) for retry tests. It
+ * also makes the updates a user would cause (a text message, a button press; fake-updates.ts).
  */
 import { EventEmitter } from "node:events";
 import { TelegramError } from "telegraf";
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from "telegraf/types";
 import { type Clock, systemClock } from "../clock.ts";
+import { buttonPressUpdate, callbackDataOf, textMessageUpdate } from "./fake-updates.ts";
+import { FailureQueue, failureLabel, type InjectedFailure, injectedError } from "./injected-failures.ts";
+
+export type { InjectedFailure } from "./injected-failures.ts";
 
 /** One Bot API call as the fake saw it. */
 export interface RecordedCall {
@@ -35,11 +39,6 @@ export interface CallbackAnswer {
   text?: string;
   showAlert: boolean;
 }
-
-export type InjectedFailure =
-  | { code: 429; retryAfter?: number }
-  | { code: 500 | 502 | 503 }
-  | { network: true };
 
 export interface FakeTelegramEvents {
   /** Every call, after it was answered (or failed). */
@@ -75,7 +74,7 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
   readonly calls: RecordedCall[] = [];
   readonly answers: CallbackAnswer[] = [];
   readonly #messages: ChatMessage[] = [];
-  readonly #failures: { failure: InjectedFailure; methods?: string[] }[] = [];
+  readonly #failures = new FailureQueue();
   #nextMessageId = 1;
   #nextUpdateId = 1;
   #nextCallbackId = 1;
@@ -99,7 +98,7 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
    * should absorb them.
    */
   failNext(count: number, failure: InjectedFailure, methods?: string[]): void {
-    for (let i = 0; i < count; i++) this.#failures.push({ failure, ...(methods ? { methods } : {}) });
+    this.#failures.add(count, failure, methods);
   }
 
   /** Calls to one method, in order. */
@@ -121,12 +120,11 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
   readonly callApi = async (method: string, payload: Record<string, unknown>): Promise<unknown> => {
     const call: RecordedCall = { method, payload };
     this.calls.push(call);
-    const index = this.#failures.findIndex((f) => !f.methods || f.methods.includes(method));
+    const failure = this.#failures.take(method);
     try {
-      if (index >= 0) {
-        const [{ failure }] = this.#failures.splice(index, 1) as [{ failure: InjectedFailure }];
-        call.failedWith = "network" in failure ? "network" : String(failure.code);
-        throw toError(failure);
+      if (failure) {
+        call.failedWith = failureLabel(failure);
+        throw injectedError(failure);
       }
       return this.#answer(method, payload);
     } finally {
@@ -241,28 +239,15 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
     const chatId = user.chatId ?? user.userId;
     const languageCode = user.languageCode ?? this.languages.get(user.userId);
     const message = this.addMessage(chatId, user.userId, text);
-    const command = /^\/\S+/.exec(text);
-    return {
-      update_id: this.#nextUpdateId++,
-      message: {
-        message_id: message.messageId,
-        date: Math.floor(this.clock.now() / 1000),
-        chat:
-          chatId === user.userId
-            ? { id: chatId, type: "private", first_name: "user" }
-            : { id: chatId, type: "group", title: "ops" },
-        from: {
-          id: user.userId,
-          is_bot: false,
-          first_name: user.username ?? `user${user.userId}`,
-          ...(user.username ? { username: user.username } : {}),
-          ...(languageCode ? { language_code: languageCode } : {}),
-        },
-        text,
-        ...(command ? { entities: [{ type: "bot_command", offset: 0, length: command[0].length }] } : {}),
-        ...extra,
-      },
-    } as Update;
+    return textMessageUpdate({
+      updateId: this.#nextUpdateId++,
+      messageId: message.messageId,
+      date: Math.floor(this.clock.now() / 1000),
+      chatId,
+      user: { ...user, languageCode },
+      text,
+      extra,
+    });
   }
 
   /**
@@ -270,49 +255,14 @@ export class FakeTelegram extends EventEmitter<FakeTelegramEvents> {
    * Throws when the message has no such button (it was answered, expired or never had one).
    */
   pressUpdate(userId: number, message: ChatMessage, label: string): Update {
-    const button = message.keyboard?.inline_keyboard.flat().find((b) => b.text === label);
-    if (!button || !("callback_data" in button)) {
-      throw new Error(
-        `message ${message.messageId} has no button "${label}" (text: ${JSON.stringify(message.text)})`,
-      );
-    }
-    return {
-      update_id: this.#nextUpdateId++,
-      callback_query: {
-        id: String(this.#nextCallbackId++),
-        from: {
-          id: userId,
-          is_bot: false,
-          first_name: `user${userId}`,
-          ...(this.languages.has(userId) ? { language_code: this.languages.get(userId) } : {}),
-        },
-        chat_instance: String(message.chatId),
-        message: {
-          message_id: message.messageId,
-          date: 0,
-          chat: { id: message.chatId, type: "private", first_name: "user" },
-          text: message.text,
-        },
-        data: button.callback_data,
-      },
-    } as Update;
-  }
-}
-
-function toError(failure: InjectedFailure): Error {
-  if ("network" in failure) {
-    return Object.assign(new Error("request to the Bot API failed, reason: socket hang up"), {
-      name: "FetchError",
-      code: "ECONNRESET",
+    const data = callbackDataOf(message, label);
+    return buttonPressUpdate({
+      updateId: this.#nextUpdateId++,
+      callbackId: this.#nextCallbackId++,
+      userId,
+      languageCode: this.languages.get(userId),
+      message,
+      data,
     });
   }
-  if (failure.code === 429) {
-    const retryAfter = failure.retryAfter ?? 1;
-    return new TelegramError({
-      error_code: 429,
-      description: `Too Many Requests: retry after ${retryAfter}`,
-      parameters: { retry_after: retryAfter },
-    });
-  }
-  return new TelegramError({ error_code: failure.code, description: "Internal Server Error" });
 }

@@ -1,58 +1,22 @@
-import { appendFileSync, existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type BotHarness,
-  createHarness,
-  type FakeExecutor,
-  startFakeExecutor,
-} from "../../src/testing/index.ts";
-import { account, end, jsonl, makeFixture, put, type SyncFixture, start } from "../recovery/fixtures.ts";
+import type { BotHarness } from "../../src/testing/index.ts";
+import type { SyncFixture } from "../recovery/fixtures.ts";
+import { CRASHED_SESSION, ENDED_SESSION, type SyncScene, startSyncScene } from "./sync-scene.ts";
 
 const ZH = 1003; // an operator whose Telegram is in Simplified Chinese
-const A = "aaaa-1";
-const B = "bbbb-2";
-const fill = {
-  source: `rb.trend#${B}`,
-  symbol: "rb2605",
-  exchange: "SHFE",
-  direction: "buy",
-  offset: "open",
-  qty: 2,
-  price: 3500,
-} as const;
 
+let scene: SyncScene;
 let fx: SyncFixture;
 let map: string;
 let h: BotHarness;
-let te1: FakeExecutor;
 
 beforeEach(async () => {
-  fx = makeFixture();
-  put(
-    join(fx.base, "sessions.jsonl"),
-    jsonl([start(A, "20261201"), end(A, "20261201"), start(B, "20261201")]),
-  );
-  put(join(fx.base, "account_backup", `20261201_${A}.json`), account(A, "20261201", []));
-  map = join(fx.root, "sync-map.json");
-  writeFileSync(
-    map,
-    JSON.stringify({ mm2: { strategy: "rb.trend", base: fx.base, executor: "te1", executor_log: fx.log } }),
-  );
-  h = await createHarness({
-    operators: [ZH],
-    languages: { [ZH]: "zh-hans" },
-    env: { MISSIONCTL_SYNC_MAP: map },
-  });
-  te1 = await startFakeExecutor(h, "te1", { logDir: fx.log, tradingDay: () => "20261201" });
-  te1.sim.place(fill);
-  te1.sim.place({ ...fill, rest: true });
+  scene = await startSyncScene({ operators: [ZH], languages: { [ZH]: "zh-hans" } });
+  ({ fx, map, h } = scene);
 });
-afterEach(async () => {
-  await te1.stop();
-  await h.close();
-  fx.cleanup();
-});
+afterEach(() => scene.close());
 
 const zh = { chatId: ZH };
 
@@ -63,13 +27,13 @@ describe("/sync for a Chinese user", () => {
     await h.send(ZH, "/sync mm2");
     const progress = await h.waitForMessage(/^sync mm2（执行器 te1）\n[\s\S]*rb2605\.SHFE/, zh);
     const text = progress.text;
-    expect(text).toContain(`✓ sessions：崩溃的会话 ${B}（来源 rb.trend#${B}）`);
+    expect(text).toContain(`✓ sessions：崩溃的会话 ${CRASHED_SESSION}（来源 rb.trend#${CRASHED_SESSION}）`);
     expect(text).toContain("✓ info：1 个挂单，1 笔成交");
     expect(text).toContain("✓ cancel：已为 1 个挂单发出撤单");
     expect(text).toContain("✓ has_pending_order：没有挂单");
     expect(text).toMatch(/✓ flush_log：日志 \S+ 已刷新（\d+ 字节）/);
     expect(text).toContain(
-      `✓ replay：已回放 1 笔成交，基线：${join(fx.base, "account_backup", `20261201_${A}.json`)}`,
+      `✓ replay：已回放 1 笔成交，基线：${join(fx.base, "account_backup", `20261201_${ENDED_SESSION}.json`)}`,
     );
     // The header words are Chinese, padded by display cells; the data is as it is.
     const [header, row = ""] = text.split("\n").slice(-2);
@@ -80,7 +44,7 @@ describe("/sync for a Chinese user", () => {
 
     const question = await h.waitForMessage(/^应用 sync mm2？\n将写入 /, zh);
     expect(question.text).toBe(
-      `应用 sync mm2？\n将写入 ${join(fx.base, "account.synced.json")}, ${join(fx.base, "account_backup", `20261201_${B}.json`)}。\n只有你可以回答；60 秒后失效。`,
+      `应用 sync mm2？\n将写入 ${join(fx.base, "account.synced.json")}, ${join(fx.base, "account_backup", `20261201_${CRASHED_SESSION}.json`)}。\n只有你可以回答；60 秒后失效。`,
     );
     expect(question.keyboard?.inline_keyboard.flat().map((b) => b.text)).toEqual(["应用", "取消"]);
     await h.press(ZH, "应用");

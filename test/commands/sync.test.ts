@@ -1,54 +1,22 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  type BotHarness,
-  createHarness,
-  type FakeExecutor,
-  startFakeExecutor,
-} from "../../src/testing/index.ts";
-import { account, end, jsonl, makeFixture, put, type SyncFixture, start } from "../recovery/fixtures.ts";
+import type { BotHarness } from "../../src/testing/index.ts";
+import type { SyncFixture } from "../recovery/fixtures.ts";
+import { type SyncScene, startSyncScene } from "./sync-scene.ts";
 
 const ALICE = 1001;
 const CAROL = 1003; // another operator
-const A = "aaaa-1";
-const B = "bbbb-2";
-const fill = {
-  source: `rb.trend#${B}`,
-  symbol: "rb2605",
-  exchange: "SHFE",
-  direction: "buy",
-  offset: "open",
-  qty: 2,
-  price: 3500,
-} as const;
 
+let scene: SyncScene;
 let fx: SyncFixture;
 let h: BotHarness;
-let te1: FakeExecutor;
 
 beforeEach(async () => {
-  fx = makeFixture();
-  put(
-    join(fx.base, "sessions.jsonl"),
-    jsonl([start(A, "20261201"), end(A, "20261201"), start(B, "20261201")]),
-  );
-  put(join(fx.base, "account_backup", `20261201_${A}.json`), account(A, "20261201", []));
-  const map = join(fx.root, "sync-map.json");
-  writeFileSync(
-    map,
-    JSON.stringify({ mm2: { strategy: "rb.trend", base: fx.base, executor: "te1", executor_log: fx.log } }),
-  );
-  h = await createHarness({ operators: [ALICE, CAROL], env: { MISSIONCTL_SYNC_MAP: map } });
-  te1 = await startFakeExecutor(h, "te1", { logDir: fx.log, tradingDay: () => "20261201" });
-  te1.sim.place(fill);
-  te1.sim.place({ ...fill, rest: true });
+  scene = await startSyncScene({ operators: [ALICE, CAROL] });
+  ({ fx, h } = scene);
 });
-afterEach(async () => {
-  await te1.stop();
-  await h.close();
-  fx.cleanup();
-});
+afterEach(() => scene.close());
 
 describe("/sync", () => {
   it("shows the saga and the diff, and writes on the requester's Apply", async () => {

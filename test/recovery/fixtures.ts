@@ -98,3 +98,21 @@ export const pos = (
 export function put(path: string, content: string | object): void {
   writeFileSync(path, typeof content === "string" ? content : `${JSON.stringify(content, null, 2)}\n`);
 }
+
+/**
+ * Writes the usual crash: session `ended` ran on `day` and ended cleanly (leaving its account
+ * backup, with no positions), then session `crashed` started the same day and never ended.
+ *
+ * @example
+ * const fx = makeFixture();
+ * writeCrashAfterCleanEnd(fx, { ended: "aaaa-1", crashed: "bbbb-2", day: "20261201" });
+ * // a sync now replays bbbb-2's trades onto aaaa-1's backup
+ */
+export function writeCrashAfterCleanEnd(
+  fx: SyncFixture,
+  sessions: { ended: string; crashed: string; day: string },
+): void {
+  const { ended, crashed, day } = sessions;
+  put(join(fx.base, "sessions.jsonl"), jsonl([start(ended, day), end(ended, day), start(crashed, day)]));
+  put(join(fx.base, "account_backup", `${day}_${ended}.json`), account(ended, day, []));
+}
