@@ -1,11 +1,10 @@
-import { existsSync, type FSWatcher, watch } from "node:fs";
 import * as zmq from "zeromq";
 import { type Logger, silentLogger } from "../log.ts";
 import { assertPlainAddress } from "./address.ts";
-import { socketProcessId } from "./discovery.ts";
+import { AppearanceDialer, type PeerSocket } from "./appearance-dialer.ts";
 import { IpcError } from "./errors.ts";
 import { subscriptionPrefixes } from "./ids.ts";
-import { commandDir, ensureIpcDir } from "./ipc-dir.ts";
+import { ensureIpcDir } from "./ipc-dir.ts";
 import { receiveFrames } from "./receive-loop.ts";
 import { SerialSender } from "./serial-send.ts";
 import { assertIpcAddressFree, ipcPath, removeSocketFile, socketFileInode } from "./socket-file.ts";
@@ -45,21 +44,6 @@ export interface ZmqTransportOptions {
 /** How often the "too many peers" warning may repeat while further peers keep being refused. */
 const REFUSAL_LOG_MS = 60_000;
 
-/** Re-dials after a dial made on a socket file's appearance that still failed (see #onDialRetry). */
-const REDIAL_DELAY_MS = 5;
-const MAX_QUICK_REDIALS = 3;
-
-/** A heard peer's socket and what the transport knows of its link. */
-interface PeerSocket {
-  sub: zmq.Subscriber;
-  address: string;
-  /** The peer's socket file when it is a default ipc address under IPC_DIR/command. */
-  watched: boolean;
-  linkUp: boolean;
-  /** Dials left after a failed dial on the file's appearance (bind and listen are two steps). */
-  quickRedials: number;
-}
-
 const noop: TransportHandlers = { frame() {}, subscription() {}, peerLink() {} };
 
 /**
@@ -87,8 +71,7 @@ export class ZmqTransport implements Transport {
   #socketInode: number | undefined;
   #reconnect: { reconnectInterval?: number; reconnectMaxInterval: number };
   #watchOption: boolean | undefined;
-  #watchPeers: boolean;
-  #watcher: FSWatcher | undefined;
+  #dialer: AppearanceDialer;
   #maxPeers: number;
   #lastRefusalLogAt = Number.NEGATIVE_INFINITY;
 
@@ -108,7 +91,13 @@ export class ZmqTransport implements Transport {
         : {}),
     };
     this.#watchOption = options.watchPeers;
-    this.#watchPeers = options.watchPeers === true;
+    this.#dialer = new AppearanceDialer({
+      ipcDir: options.ipcDir,
+      log: this.#log,
+      peers: this.#subs,
+      closed: () => this.#closed,
+    });
+    if (options.watchPeers === true) this.#dialer.enable();
     if (options.maxPeers !== undefined) reservePeerSockets(options.maxPeers);
     this.#maxPeers = options.maxPeers ?? peerCapacity();
     noteSocketsMade();
@@ -133,7 +122,7 @@ export class ZmqTransport implements Transport {
     await this.#pub.bind(this.address);
     if (path) this.#socketInode = socketFileInode(path);
     void this.#subscriptionLoop();
-    this.#watchCommandDir();
+    this.#dialer.watch();
   }
 
   async #subscriptionLoop(): Promise<void> {
@@ -187,7 +176,7 @@ export class ZmqTransport implements Transport {
     sub.connect(address);
     this.#subs.set(peer.id, socket);
     void receiveFrames(sub, peer.id, () => this.#handlers, this.#log);
-    if (socket.watched) this.#watchCommandDir();
+    if (socket.watched) this.#dialer.watch();
   }
 
   /** A peer not heard: a warning at most once a minute, naming the first refused since. */
@@ -211,7 +200,7 @@ export class ZmqTransport implements Transport {
         } else if (event.type === "disconnect") {
           socket.linkUp = false;
           this.#handlers.peerLink(peerId, false);
-        } else if (event.type === "connect:retry") this.#onDialRetry(peerId, socket);
+        } else if (event.type === "connect:retry") this.#dialer.onDialRetry(peerId, socket);
       }
     } catch {
       // The observer ends when the socket closes.
@@ -227,73 +216,7 @@ export class ZmqTransport implements Transport {
    * transport.connect({ id: "cli" }); // heard within ms of `missionctl send` binding cli.ipc
    */
   dialPeersOnAppearance(): void {
-    if (this.#watchOption === false) return;
-    this.#watchPeers = true;
-    this.#watchCommandDir();
-  }
-
-  /**
-   * Watches IPC_DIR/command once some heard peer has its socket file there. Without inotify (or
-   * before the directory exists) libzmq's reconnect backoff alone finds the peer, as before.
-   */
-  #watchCommandDir(): void {
-    if (!this.#watchPeers || this.#watcher || this.#closed) return;
-    if (![...this.#subs.values()].some((s) => s.watched)) return;
-    try {
-      const watcher = watch(commandDir(this.#ipcDir), { persistent: false }, (_event, name) =>
-        this.#onSocketFile(name?.toString()),
-      );
-      watcher.on("error", (err) => {
-        this.#log.warn({ err }, "IPC_DIR/command watch failed; peers are dialled on libzmq's backoff");
-        watcher.close();
-      });
-      this.#watcher = watcher;
-    } catch (err) {
-      this.#log.debug({ err }, "IPC_DIR/command not watched (yet)");
-    }
-  }
-
-  /** A name changed in IPC_DIR/command (no name: anything may have): dial the peers it may be. */
-  #onSocketFile(name: string | undefined): void {
-    if (this.#closed) return;
-    const id = name === undefined ? undefined : socketProcessId(name);
-    if (name !== undefined && id === undefined) return;
-    for (const [peerId, socket] of id === undefined ? this.#subs : [[id, this.#subs.get(id)] as const]) {
-      // Up, or dialled for this appearance already (a replaced stale file shows as two events).
-      if (!socket?.watched || socket.linkUp || socket.quickRedials > 0) continue;
-      const path = ipcPath(socket.address);
-      if (!path || !existsSync(path)) continue; // a file removed, not one bound
-      socket.quickRedials = MAX_QUICK_REDIALS;
-      this.#dial(peerId, socket, "socket file appeared");
-    }
-  }
-
-  /**
-   * A dial failed. Right after a socket file appeared that is a bind caught before its listen:
-   * dial again in a few ms rather than wait out libzmq's interval (at most a few times).
-   */
-  #onDialRetry(peerId: string, socket: PeerSocket): void {
-    if (socket.quickRedials <= 0 || socket.linkUp) return;
-    socket.quickRedials--;
-    setTimeout(() => {
-      if (this.#closed || socket.linkUp || this.#subs.get(peerId) !== socket) return;
-      this.#dial(peerId, socket, "dial on appearance failed");
-    }, REDIAL_DELAY_MS);
-  }
-
-  /**
-   * Disconnect + connect of the endpoint: libzmq drops the pending reconnect with its backoff and
-   * dials now. Only while the link is down, so no connection (and no frame on it) is dropped; the
-   * subscriptions stay set on the socket and are sent on the new connection.
-   */
-  #dial(peerId: string, socket: PeerSocket, why: string): void {
-    this.#log.debug({ peer: peerId, why }, "dialling the peer now");
-    try {
-      socket.sub.disconnect(socket.address);
-    } catch {
-      // Not connected at all (libzmq forgot the endpoint): connect afresh.
-    }
-    socket.sub.connect(socket.address);
+    if (this.#watchOption !== false) this.#dialer.enable();
   }
 
   disconnect(peerId: string): void {
@@ -307,7 +230,7 @@ export class ZmqTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     await this.#sender.drained();
-    this.#watcher?.close();
+    this.#dialer.close();
     for (const id of [...this.#subs.keys()]) this.disconnect(id);
     const linger = options.lingerMs ?? 0;
     if (linger > 0) {
