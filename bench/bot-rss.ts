@@ -11,7 +11,8 @@
  * - one host (ipc): a helper child (`fleet ipc N`) with N command systems on real ZeroMQ sockets in
  *   IPC_DIR, each found by discovery, hearing the bot and heartbeating. The bot dials each one: a
  *   SUB socket and its event observer per process (three ZeroMQ sockets; src/ipc/zmq-context.ts).
- *   Its floor: bench/bare-subs.mjs, bare zeromq.js holding the same sockets towards the same fleet.
+ *   Its floor: bench/bare-subs.mjs, bare zeromq.js holding the same sockets with the same fleet once
+ *   the bot has stopped: its SUBs dialling each process, its XPUB at the bot's address.
  *
  * The bot runs with the V8 flags of deploy/missionctl-bot.service (`--max-semi-space-size=4`); the
  * proxy layout is measured without them too. BOT_RSS_IPC_PROCESSES: another ipc fleet size.
@@ -77,8 +78,8 @@ interface Layout {
   children: Child[];
   /** The bot's NODE_OPTIONS. */
   nodeOptions: string;
-  /** Run while the fleet is still up, after the bot's reading (the floor's reading). */
-  alongside?: () => Promise<void>;
+  /** Run while the fleet is still up, after the bot's reading, given a way to stop the bot first. */
+  alongside?: (stopBot: () => Promise<void>) => Promise<void>;
 }
 
 /** Asks `/status` and returns its reply. */
@@ -141,7 +142,7 @@ async function measure(name: string, layout: Layout): Promise<{ empty: number; r
     }
     const rss = rssMb(bot.pid);
     if (!allUp(await status(api))) throw new Error(`${name}: processes went missing during the reading`);
-    await layout.alongside?.();
+    await layout.alongside?.(() => stopChild(bot));
     return { empty, rss, peak: Math.max(peak, rss) };
   } finally {
     await Promise.all([
@@ -195,7 +196,8 @@ function proxyLayout(): Layout {
 /** bench/bare-subs.mjs towards the fleet in `ipcDir`: its readings, MB. */
 async function bareFloor(ipcDir: string, processes: number): Promise<{ empty: number; rss: number }> {
   const script = new URL("./bare-subs.mjs", import.meta.url).pathname;
-  const args = [DEPLOYED_NODE_OPTIONS, script, join(ipcDir, "command"), String(STEADY_MS)];
+  // Bound where the bot was: the fleet's SUBs dial it again, a connection each way per process.
+  const args = [DEPLOYED_NODE_OPTIONS, script, join(ipcDir, "command"), String(STEADY_MS), "chatops"];
   const child = spawn(process.execPath, [...args, ...fleetIds(processes)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -227,8 +229,12 @@ export async function benchBotRss(options: { ipc?: boolean } = {}): Promise<BotR
       processes: IPC_PROCESSES,
       children: [],
       nodeOptions: DEPLOYED_NODE_OPTIONS,
-      alongside: async () => {
-        progress("bot-rss", `ipc floor: bare zeromq.js hears the same ${IPC_PROCESSES} processes`);
+      alongside: async (stopBot) => {
+        await stopBot();
+        progress(
+          "bot-rss",
+          `ipc floor: bare zeromq.js binds the bot's address and hears the same ${IPC_PROCESSES} processes`,
+        );
         floor = await bareFloor(ipcDir, IPC_PROCESSES);
       },
     });
