@@ -70,6 +70,20 @@ export function encodeTopic(targetId: string, commandType: string): Buffer {
  *   command_type: "ping", payload: {}, timestamp: 1 });
  */
 export function encodeFrame(command: IpcCommand): Buffer {
+  return Buffer.from(encodeFrameText(command), "utf8");
+}
+
+/**
+ * One IPCCommand's frame as text: the topic padded to 64 characters, then the JSON body. Its UTF-8
+ * encoding is exactly {@link encodeFrame}'s bytes (ids are ASCII, and JSON.stringify escapes lone
+ * surrogates, so the text always encodes). The ZeroMQ transports send text as it is
+ * (src/ipc/serial-send.ts): no Buffer to build, and none to convert back.
+ *
+ * @example
+ * const text = encodeFrameText(command);
+ * Buffer.from(text).equals(encodeFrame(command)); // true
+ */
+export function encodeFrameText(command: IpcCommand): string {
   // The hand-written check accepts only what the schema accepts; zod runs for anything else, so a bad
   // command still gets the schema's error message (zod cost ~3 µs a frame on the send path).
   if (!isCommandShape(command as unknown)) {
@@ -85,15 +99,21 @@ export function encodeFrame(command: IpcCommand): Buffer {
       commandId: command.command_id,
     });
   }
-  const topic = `${command.target_id}.${command.command_type}`;
-  if (topic.length > TOPIC_BYTES) encodeTopic(command.target_id, command.command_type); // throws TOPIC_TOO_LONG
-  // One allocation (from Node's pool for frames under 4 KiB) instead of topic + body + concat.
-  const json = JSON.stringify(command);
-  const frame = Buffer.allocUnsafe(TOPIC_BYTES + Buffer.byteLength(json, "utf8"));
-  frame.write(topic, 0, "latin1"); // ids are ASCII (checked above)
-  frame.fill(0x20, topic.length, TOPIC_BYTES);
-  frame.write(json, TOPIC_BYTES, "utf8");
-  return frame;
+  return paddedTopic(command.target_id, command.command_type) + JSON.stringify(command);
+}
+
+/** The last padded topic made: a process sends mostly one kind of frame (a strategy its replies). */
+let lastTopic = "";
+let lastPadded = "";
+
+/** `{target}.{type}` padded with spaces to 64 characters; throws TOPIC_TOO_LONG beyond (ids are ASCII). */
+function paddedTopic(target: string, type: string): string {
+  const topic = `${target}.${type}`;
+  if (topic === lastTopic) return lastPadded;
+  if (topic.length > TOPIC_BYTES) encodeTopic(target, type); // throws TOPIC_TOO_LONG
+  lastTopic = topic;
+  lastPadded = topic.padEnd(TOPIC_BYTES, " ");
+  return lastPadded;
 }
 
 export type DecodeResult = { ok: true; command: IpcCommand } | { ok: false; error: FrameError };
@@ -199,25 +219,26 @@ function isJsonRecord(v: unknown): boolean {
 }
 
 /**
- * The last target and command type that passed their patterns: a bot hears mostly `*.heartbeat`,
- * and comparing with the last valid string is cheaper than running the pattern again.
+ * A pattern check that remembers the last two strings it passed: comparing with those is cheaper
+ * than running the pattern again. Two, because a process mostly hears one kind of frame and sends
+ * another (a strategy hears `chatops` → `rtt.ping` and sends `rtt` → `chatops.reply`), and one
+ * remembered string would be replaced on every frame; a bot hears mostly `*.heartbeat`.
  */
-let validTarget = "*";
-let validType = "heartbeat";
-
-function isTarget(s: string): boolean {
-  if (s === validTarget) return true;
-  if (!TARGET_ID_RE.test(s)) return false;
-  validTarget = s;
-  return true;
+function rememberingCheck(pattern: RegExp, valid: string): (s: string) => boolean {
+  let last = valid;
+  let before = valid;
+  return (s) => {
+    if (s === last || s === before) return true;
+    if (!pattern.test(s)) return false;
+    before = last;
+    last = s;
+    return true;
+  };
 }
 
-function isType(s: string): boolean {
-  if (s === validType) return true;
-  if (!COMMAND_TYPE_RE.test(s)) return false;
-  validType = s;
-  return true;
-}
+const isSender = rememberingCheck(PROCESS_ID_RE, "chatops");
+const isTarget = rememberingCheck(TARGET_ID_RE, "*");
+const isType = rememberingCheck(COMMAND_TYPE_RE, "heartbeat");
 
 function isCommandShape(c: unknown): c is IpcCommand {
   if (typeof c !== "object" || c === null || Array.isArray(c)) return false;
@@ -227,7 +248,7 @@ function isCommandShape(c: unknown): c is IpcCommand {
     command_id.length >= 1 &&
     command_id.length <= 200 &&
     typeof sender_id === "string" &&
-    PROCESS_ID_RE.test(sender_id) &&
+    isSender(sender_id) &&
     typeof target_id === "string" &&
     isTarget(target_id) &&
     typeof command_type === "string" &&

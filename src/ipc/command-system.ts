@@ -7,15 +7,26 @@ import type { CommandSystemEvents, CommandSystemOptions } from "./command-system
 import { DropCounter } from "./drop-counter.ts";
 import { IpcError } from "./errors.ts";
 import { acceptFrame, Outbox } from "./frames.ts";
-import { type CommandHandler, isEvent, runHandler } from "./handlers.ts";
+import { type CommandHandler, type HandlerOptions, isEvent, runHandler } from "./handlers.ts";
 import { assertCommandType, assertProcessId, isGroupTarget, targetMatches } from "./ids.ts";
 import { Presence } from "./presence.ts";
-import { PendingRequest, type RequestOptions, type RequestResult } from "./request.ts";
+import { PendingRequest, type RequestHost, type RequestOptions, type RequestResult } from "./request.ts";
 import { SeenCache } from "./seen-cache.ts";
 import { type PeerSpec, parsePeerSpec, type Transport } from "./transport.ts";
 
 export type { CommandSystemEvents, CommandSystemOptions } from "./command-system-options.ts";
-export type { CommandHandler, HandlerContext, HandlerResult } from "./handlers.ts";
+export type { CommandHandler, HandlerContext, HandlerOptions, HandlerResult } from "./handlers.ts";
+
+/** A registered handler and how it is run. */
+interface Registered {
+  handler: CommandHandler;
+  options: HandlerOptions;
+}
+
+/** The handler of a unicast command type nobody registered: its error reply names the type. */
+const unknownType = (command: IpcCommand): never => {
+  throw new Error(`unknown command type "${command.command_type}"`);
+};
 
 /**
  * The IPC command system (docs/protocol.md): publish commands at our own address, hear the processes we
@@ -34,7 +45,7 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   readonly presence: Presence;
   readonly drops: DropCounter;
   readonly seen: SeenCache;
-  readonly #handlers = new Map<string, CommandHandler>();
+  readonly #handlers = new Map<string, Registered>();
   readonly #pending = new Map<string, PendingRequest>();
   readonly #links = new Set<string>();
   #proxyLinkUp = false;
@@ -43,6 +54,8 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #defaults: RequestOptions;
+  /** What every pending request needs from us: one object, not four closures per request. */
+  readonly #requestHost: RequestHost;
   #state: "new" | "started" | "stopped" = "new";
 
   constructor(options: CommandSystemOptions) {
@@ -63,6 +76,12 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     this.#defaults = options.requestDefaults ?? {};
     this.#outbox = new Outbox(this.id, options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     this.drops = new DropCounter(this.#log, this.#clock);
+    this.#requestHost = {
+      clock: this.#clock,
+      publish: (f) => this.#publish(f),
+      reachable: (id) => this.isReachable(id),
+      present: (target) => this.presence.matching(target),
+    };
     this.seen = new SeenCache({ ttlMs: options.seenTtlMs, clock: this.#clock });
     this.presence = new Presence((id, up) => {
       this.#log.debug({ peer: id }, up ? "process connected" : "process disconnected");
@@ -160,10 +179,15 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     });
   }
 
-  registerHandler(commandType: string, handler: CommandHandler): void {
+  /**
+   * Runs `handler` for every command of `commandType` addressed to us (once per command_id) and
+   * answers it. `{ context: false }` for a handler that never reads its second argument: see
+   * {@link HandlerOptions}.
+   */
+  registerHandler(commandType: string, handler: CommandHandler, options: HandlerOptions = {}): void {
     assertCommandType(commandType);
     if (commandType === "reply") throw new IpcError("INVALID_ID", "replies are correlated, not handled");
-    this.#handlers.set(commandType, handler);
+    this.#handlers.set(commandType, { handler, options });
   }
 
   /** Publishes one command and returns it; no reply is awaited. */
@@ -173,7 +197,7 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     payload: Record<string, unknown> = {},
   ): Promise<IpcCommand> {
     const command = this.#outbox.build(targetId, commandType, payload);
-    await this.#publish(this.#outbox.encode(command));
+    await this.#publish(this.#outbox.encodeText(command));
     return command;
   }
 
@@ -195,10 +219,10 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     if (this.#state !== "started")
       return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
     let command: IpcCommand;
-    let frame: Buffer;
+    let frame: string;
     try {
       command = this.#outbox.build(targetId, commandType, payload);
-      frame = this.#outbox.encode(command);
+      frame = this.#outbox.encodeText(command);
     } catch (err) {
       // Like sendCommand: a bad id or a topic over 64 bytes rejects the promise, never throws synchronously.
       return Promise.reject(err);
@@ -206,12 +230,7 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     const pending = new PendingRequest(
       command,
       frame,
-      {
-        clock: this.#clock,
-        publish: (f) => this.#publish(f),
-        reachable: (id) => this.isReachable(id),
-        present: (target) => this.presence.matching(target),
-      },
+      this.#requestHost,
       { ...this.#defaults, ...options },
       () => this.#pending.delete(command.command_id),
     );
@@ -225,10 +244,14 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     return this.#pending.size;
   }
 
-  #publish(frame: Buffer): Promise<void> {
+  /** Publishes a frame, as text where the transport takes text (see {@link Transport.publishText}). */
+  #publish(frame: Buffer | string): Promise<void> {
     if (this.#state !== "started")
       return Promise.reject(new IpcError("NOT_STARTED", "command system not started"));
-    return this.transport.publish(frame);
+    if (typeof frame !== "string") return this.transport.publish(frame);
+    return this.transport.publishText
+      ? this.transport.publishText(frame)
+      : this.transport.publish(Buffer.from(frame, "utf8"));
   }
 
   /**
@@ -258,38 +281,47 @@ export class IpcCommandSystem extends EventEmitter<CommandSystemEvents> {
     // A re-sent command we already executed is answered from the cache, not seen again as new.
     const seen = this.seen.get(command.command_id);
     if (seen) {
-      if (seen.lastReply) void this.#publish(seen.lastReply).catch(() => {});
+      const lastReply = seen.lastReply;
+      if (lastReply) void this.#publish(lastReply).catch(() => {});
       return;
     }
     this.emit("message", command, peer);
-    const handler = this.#handlers.get(command.command_type);
-    if (!handler) {
+    const registered = this.#handlers.get(command.command_type);
+    if (!registered) {
       if (!isGroupTarget(command.target_id) && !isEvent(command.command_type)) {
-        void this.#execute(command, () => {
-          throw new Error(`unknown command type "${command.command_type}"`);
-        });
+        this.#execute(command, { handler: unknownType, options: { context: false } });
       }
       return;
     }
-    void this.#execute(command, handler);
+    this.#execute(command, registered);
   }
 
-  /** Runs a command not seen before (the caller checked the seen cache in the same tick). */
-  async #execute(command: IpcCommand, handler: CommandHandler): Promise<void> {
+  /**
+   * Runs a command not seen before (the caller checked the seen cache in the same tick). Not async:
+   * a handler that answers at once is answered in this tick (./handlers.ts).
+   */
+  #execute(command: IpcCommand, { handler, options }: Registered): void {
     const entry = this.seen.add(command.command_id);
     // The per-command logger is made when a handler (or a failure) first logs: a pino child costs
     // more than the rest of a ping's handling, and most commands never log.
     let commandLog: Logger | undefined;
-    await runHandler(command, handler, {
-      log: () =>
-        (commandLog ??= this.#log.child({ cmd: command.command_type, commandId: command.command_id })),
-      reply: async (status, extra) => {
-        const frame = this.#outbox.encode(
-          this.#outbox.build(command.sender_id, "reply", { reply_to: command.command_id, status, ...extra }),
-        );
-        entry.lastReply = frame;
-        await this.#publish(frame);
+    void runHandler(
+      command,
+      handler,
+      {
+        log: () =>
+          (commandLog ??= this.#log.child({ cmd: command.command_type, commandId: command.command_id })),
+        reply: (status, result, error) => {
+          // Field by field rather than spread: the same keys in the same order, one object fewer.
+          const payload: Record<string, unknown> = { reply_to: command.command_id, status };
+          if (result !== undefined) payload.result = result;
+          if (error !== undefined) payload.error = error;
+          const frame = this.#outbox.encodeText(this.#outbox.build(command.sender_id, "reply", payload));
+          entry.lastReply = frame;
+          return this.#publish(frame);
+        },
       },
-    });
+      options,
+    );
   }
 }

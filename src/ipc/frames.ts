@@ -2,7 +2,7 @@
  * The command system's two edges: making the frames it sends (ids, size limit) and accepting the
  * frames it hears (decode, size limit, sender bound to the socket), dropping and counting the rest.
  */
-import { decodeFrame, encodeFrame, type IpcCommand } from "./codec.ts";
+import { decodeFrame, encodeFrameText, type IpcCommand } from "./codec.ts";
 import type { DropCounter } from "./drop-counter.ts";
 import { FrameError, IpcError } from "./errors.ts";
 import { assertCommandType, assertTargetId, commandIdGenerator, nowMicros } from "./ids.ts";
@@ -44,15 +44,21 @@ export class Outbox {
    * handler result thus becomes an error reply instead of silence.
    */
   encode(command: IpcCommand): Buffer {
-    const frame = encodeFrame(command);
-    if (frame.length > this.maxFrameBytes) {
+    return Buffer.from(this.encodeText(command), "utf8");
+  }
+
+  /** {@link encode} as the frame's text (src/ipc/codec.ts, encodeFrameText): what the command system sends. */
+  encodeText(command: IpcCommand): string {
+    const text = encodeFrameText(command);
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > this.maxFrameBytes) {
       throw new IpcError(
         "INVALID_COMMAND",
-        `${command.command_type} frame of ${frame.length} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
+        `${command.command_type} frame of ${bytes} bytes exceeds the ${this.maxFrameBytes}-byte limit`,
         { commandId: command.command_id },
       );
     }
-    return frame;
+    return text;
   }
 }
 

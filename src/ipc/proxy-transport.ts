@@ -145,6 +145,11 @@ export class ProxyTransport implements Transport {
     return this.#sender.send(frame);
   }
 
+  publishText(frame: string): Promise<void> {
+    if (this.#state !== "started") return Promise.reject(new IpcError("CLOSED", "transport is closed"));
+    return this.#sender.sendText(frame);
+  }
+
   /** Bookkeeping only: through the proxy every process is heard already, by the one SUB. */
   connect(peer: PeerSpec): void {
     if (this.#heard.has(peer.id)) return;

@@ -56,7 +56,8 @@ export interface RequestOptions {
 /** What a pending request needs from the command system. */
 export interface RequestHost {
   clock: Clock;
-  publish(frame: Buffer): Promise<void>;
+  /** A frame as bytes or as its text (src/ipc/codec.ts, encodeFrameText). */
+  publish(frame: Buffer | string): Promise<void>;
   /** Presence and link both up: the target hears us and we hear it. */
   reachable(id: string): boolean;
   present(target: string): string[];
@@ -76,19 +77,27 @@ export class PendingRequest {
   #reject!: (e: unknown) => void;
   #expected = new Set<string>();
   #terminal = new Map<string, ReplyEvent>();
-  #accepted = new Set<string>();
+  /** Made on first use, like #settleTimers: most requests see neither (a ping gets one ok). */
+  #accepted: Set<string> | undefined;
   #missing = new Map<string, MissingReason>();
   #timers = new Set<TimerHandle>();
-  #settleTimers = new Map<string, TimerHandle>();
+  #settleTimers: Map<string, TimerHandle> | undefined;
   #resends = 0;
   #sends = 0;
   #startedAt: number;
   #phase: "joining" | "sent" | "done" = "joining";
   #abort?: () => void;
+  /**
+   * The overall timeout while no timer stands for it yet: a request sent at once arms one timer
+   * (the first re-send, or the empty-group wait), which arms the timeout when it fires. Most
+   * requests are answered before that, and a Node timer set and cleared is ~1 µs of a round trip.
+   */
+  #unarmedTimeoutMs: number | undefined;
 
   constructor(
     readonly command: IpcCommand,
-    readonly frame: Buffer,
+    /** The frame re-sent until answered: its bytes, or its text (src/ipc/codec.ts, encodeFrameText). */
+    readonly frame: Buffer | string,
     private readonly host: RequestHost,
     private readonly options: RequestOptions,
     private readonly onDone: () => void,
@@ -114,9 +123,14 @@ export class PendingRequest {
       this.#abort = () => this.#fail(new IpcError("ABORTED", "request aborted", { reason: signal.reason }));
       signal.addEventListener("abort", this.#abort, { once: true });
     }
-    this.#timer(this.options.timeoutMs ?? DEFAULTS.MISSIONCTL_REPLY_TIMEOUT_MS, () => this.#finish(true));
-    if (isGroupTarget(this.target) || this.host.reachable(this.target)) this.#send();
-    else this.#timer(this.options.joinWindowMs ?? 1500, () => this.#joinExpired());
+    const timeoutMs = this.options.timeoutMs ?? DEFAULTS.MISSIONCTL_REPLY_TIMEOUT_MS;
+    if (isGroupTarget(this.target) || this.host.reachable(this.target)) {
+      this.#unarmedTimeoutMs = timeoutMs;
+      this.#send();
+    } else {
+      this.#timer(timeoutMs, () => this.#finish(true));
+      this.#timer(this.options.joinWindowMs ?? 1500, () => this.#joinExpired());
+    }
   }
 
   /** A process came into presence (or its link came up). */
@@ -129,22 +143,24 @@ export class PendingRequest {
 
   onReply(from: string, payload: ReplyPayload, reply: IpcCommand): void {
     if (this.#phase === "done") return;
+    if (this.#terminal.has(from)) return; // a re-sent cached reply: already counted
+    if (payload.status === "accepted" && this.#accepted?.has(from)) return;
     const event: ReplyEvent = {
       from,
       status: payload.status,
       elapsedMs: this.host.clock.now() - this.#startedAt,
       reply,
-      ...(payload.result ? { result: payload.result } : {}),
-      ...(payload.error !== undefined ? { error: payload.error } : {}),
     };
-    if (this.#terminal.has(from)) return; // a re-sent cached reply: already counted
-    if (payload.status === "accepted" && this.#accepted.has(from)) return;
+    if (payload.result) event.result = payload.result;
+    if (payload.error !== undefined) event.error = payload.error;
     this.#expected.add(from);
     this.#missing.delete(from);
-    const settle = this.#settleTimers.get(from);
+    const settle = this.#settleTimers?.get(from);
     if (settle) this.#clear(settle);
-    if (payload.status === "accepted") this.#accepted.add(from);
-    else this.#terminal.set(from, event);
+    if (payload.status === "accepted") {
+      this.#accepted ??= new Set();
+      this.#accepted.add(from);
+    } else this.#terminal.set(from, event);
     try {
       this.options.onReply?.(event);
     } finally {
@@ -159,9 +175,16 @@ export class PendingRequest {
       this.#expected.add(id);
     }
     this.#publish();
-    this.options.onSent?.(this.command, [...this.#expected]);
+    try {
+      this.options.onSent?.(this.command, [...this.#expected]);
+    } catch (err) {
+      // The request still ends at its timeout, and the throw goes on to the caller.
+      this.#armTimeout();
+      throw err;
+    }
+    if (this.#phase !== "sent") return; // onSent aborted the request: nothing left to time
     if (this.#expected.size === 0)
-      this.#timer(this.options.emptyGroupWaitMs ?? 300, () => this.#finish(false));
+      this.#stepTimer(this.options.emptyGroupWaitMs ?? 300, () => this.#finish(false));
     else this.#scheduleResend();
   }
 
@@ -171,11 +194,37 @@ export class PendingRequest {
   }
 
   #scheduleResend(): void {
-    this.#timer(backoffDelay(++this.#resends, RESEND_BACKOFF), () => {
+    this.#stepTimer(backoffDelay(++this.#resends, RESEND_BACKOFF), () => {
       if (this.#complete()) return;
       this.#publish();
       this.#scheduleResend();
     });
+  }
+
+  /**
+   * `fn` after `ms`, or the overall timeout if it comes first (see {@link #unarmedTimeoutMs}). When
+   * both fall due together the timeout wins, as the earlier-armed timer did.
+   */
+  #stepTimer(ms: number, fn: () => void): void {
+    const timeoutMs = this.#unarmedTimeoutMs;
+    if (timeoutMs === undefined) {
+      this.#timer(ms, fn);
+    } else if (timeoutMs <= ms) {
+      this.#armTimeout();
+    } else {
+      this.#unarmedTimeoutMs = undefined;
+      this.#timer(ms, () => {
+        this.#timer(timeoutMs - ms, () => this.#finish(true));
+        fn();
+      });
+    }
+  }
+
+  /** Arms the overall timeout if no timer stands for it yet. */
+  #armTimeout(): void {
+    const timeoutMs = this.#unarmedTimeoutMs;
+    this.#unarmedTimeoutMs = undefined;
+    if (timeoutMs !== undefined && this.#phase !== "done") this.#timer(timeoutMs, () => this.#finish(true));
   }
 
   #joinExpired(): void {
@@ -186,14 +235,16 @@ export class PendingRequest {
   }
 
   #settle(id: string): void {
-    if (this.#settleTimers.has(id)) return;
+    this.#settleTimers ??= new Map();
+    const settleTimers = this.#settleTimers;
+    if (settleTimers.has(id)) return;
     const handle = this.#timer(this.options.settleMs ?? 300, () => {
-      this.#settleTimers.delete(id);
+      settleTimers.delete(id);
       if (this.#terminal.has(id) || this.host.reachable(id)) return;
       this.#missing.set(id, "disconnected");
       if (this.#complete()) this.#finish(false);
     });
-    this.#settleTimers.set(id, handle);
+    settleTimers.set(id, handle);
   }
 
   /** Every expected process has a terminal reply or is known lost. */
@@ -218,7 +269,7 @@ export class PendingRequest {
       command: this.command,
       expected,
       terminal,
-      acceptedOnly: [...this.#accepted].filter((id) => !terminal.has(id)).sort(),
+      acceptedOnly: this.#accepted ? [...this.#accepted].filter((id) => !terminal.has(id)).sort() : [],
       missing: this.#missing,
       sends: this.#sends,
       ok:
@@ -243,7 +294,7 @@ export class PendingRequest {
     this.#phase = "done";
     for (const t of this.#timers) this.host.clock.clearTimeout(t);
     this.#timers.clear();
-    this.#settleTimers.clear();
+    this.#settleTimers?.clear();
     if (this.#abort) this.options.signal?.removeEventListener("abort", this.#abort);
     this.onDone();
   }
@@ -260,6 +311,7 @@ export class PendingRequest {
   #clear(handle: TimerHandle): void {
     this.host.clock.clearTimeout(handle);
     this.#timers.delete(handle);
+    if (!this.#settleTimers) return;
     for (const [id, h] of this.#settleTimers) if (h === handle) this.#settleTimers.delete(id);
   }
 }

@@ -41,7 +41,19 @@ export class SerialSender {
 
   /** Sends `frame` once every earlier send has left; an idle sender sends at once. */
   send(frame: Buffer): Promise<void> {
-    const data = wireForm(frame);
+    return this.#enqueue(wireForm(frame));
+  }
+
+  /**
+   * Sends a frame given as its text (src/ipc/codec.ts, encodeFrameText), whose UTF-8 bytes go on
+   * the wire: as a string, whatever its size (ZeroMQ copies a string once, as a Buffer would have
+   * been made from it).
+   */
+  sendText(frame: string): Promise<void> {
+    return this.#enqueue(frame);
+  }
+
+  #enqueue(data: Buffer | string): Promise<void> {
     // Idle socket: send now, with no promise-chain hop; busy: queue behind the send in flight.
     if (!this.#busy) return this.#send(data);
     return new Promise((resolve, reject) => this.#queue.push({ data, resolve, reject }));

@@ -43,6 +43,12 @@ export interface Transport {
   setHandlers(handlers: TransportHandlers): void;
   start(): Promise<void>;
   publish(frame: Buffer): Promise<void>;
+  /**
+   * Optional: publishes a frame given as its text (src/ipc/codec.ts, encodeFrameText), whose UTF-8
+   * bytes are the frame. The ZeroMQ transports hand ZeroMQ a string anyway; the command system
+   * sends text where this exists, a Buffer otherwise.
+   */
+  publishText?(frame: string): Promise<void>;
   connect(peer: PeerSpec): void;
   disconnect(peerId: string): void;
   /** Closes everything; `lingerMs` lets queued frames leave first. */

@@ -145,6 +145,11 @@ export class ZmqTransport implements Transport {
     return this.#sender.send(frame);
   }
 
+  publishText(frame: string): Promise<void> {
+    if (this.#closed) return Promise.reject(new IpcError("CLOSED", "transport is closed"));
+    return this.#sender.sendText(frame);
+  }
+
   connect(peer: PeerSpec): void {
     if (this.#closed || this.#subs.has(peer.id)) return;
     const address = assertPlainAddress(peer.address ?? ipcAddress(this.#ipcDir, peer.id));

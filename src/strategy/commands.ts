@@ -61,8 +61,10 @@ export function registerBuiltinCommands(ipc: IpcCommandSystem, target: CommandTa
     if (target.state === "stopping")
       throw new StrategyError("STOPPING", `${target.id} is stopping; ${what} ignored`);
   };
-  ipc.registerHandler("ping", () => ({ state: target.state }));
-  ipc.registerHandler("status", () => target.status());
+  // The handlers that never read their context say so: building one costs more than a ping's answer.
+  const noContext = { context: false } as const;
+  ipc.registerHandler("ping", () => ({ state: target.state }), noContext);
+  ipc.registerHandler("status", () => target.status(), noContext);
   for (const [type, mode] of [
     ["finish_and_exit", "finish"],
     ["exit_now", "now"],
@@ -76,21 +78,21 @@ export function registerBuiltinCommands(ipc: IpcCommandSystem, target: CommandTa
       return stopReplyResult(await outcome);
     });
   }
-  ipc.registerHandler("pause", () => {
-    notStopping("pause");
-    target.pause();
-    return { state: target.state };
-  });
-  ipc.registerHandler("resume", () => {
-    notStopping("resume");
-    target.resume();
-    return { state: target.state };
-  });
-  ipc.registerHandler("wake", () => {
-    notStopping("wake");
-    target.wake();
-    return { state: target.state };
-  });
+  for (const [type, act] of [
+    ["pause", () => target.pause()],
+    ["resume", () => target.resume()],
+    ["wake", () => target.wake()],
+  ] as const) {
+    ipc.registerHandler(
+      type,
+      () => {
+        notStopping(type);
+        act();
+        return { state: target.state };
+      },
+      noContext,
+    );
+  }
 }
 
 /**

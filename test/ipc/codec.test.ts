@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_FRAME_BYTES,
   decodeFrame,
   encodeFrame,
+  encodeFrameText,
   encodeTopic,
   FrameError,
   type IpcCommand,
@@ -43,6 +44,21 @@ describe("encodeFrame", () => {
     expect(frame.subarray(0, 64).equals(expectedTopic)).toBe(true);
     expect(frame.subarray(64).toString("utf8")).toBe(JSON.stringify(c));
     expect(JSON.parse(frame.subarray(64).toString("utf8"))).toEqual(c);
+  });
+
+  it("encodeFrameText is the frame as text: its UTF-8 bytes are encodeFrame's, for any payload", () => {
+    for (const payload of [
+      {},
+      { text: "héllo ✓ 日本 😀" },
+      { lone: "\ud800x\udfff" },
+      { n: [1, 2.5, null] },
+    ]) {
+      const c = cmd({ payload });
+      const text = encodeFrameText(c);
+      const bytes = Buffer.concat([encodeTopic("mm1", "ping"), Buffer.from(JSON.stringify(c), "utf8")]);
+      expect(Buffer.from(text, "utf8").equals(bytes)).toBe(true);
+      expect(encodeFrame(c).equals(bytes)).toBe(true);
+    }
   });
 
   it("encodes the body as UTF-8 and round-trips non-ASCII payloads", () => {

@@ -110,6 +110,44 @@ describe("IpcCommandSystem over the memory transport", () => {
     expect(bot.pendingRequests).toBe(0);
   });
 
+  it("a transport that takes text gets every frame as text, the same bytes as encodeFrame", async () => {
+    const hub = new MemoryHub();
+    /** The memory transport, plus publishText: what the ZeroMQ transports offer. */
+    class TextMemoryTransport extends MemoryTransport {
+      readonly texts: string[] = [];
+      publishText(frame: string): Promise<void> {
+        this.texts.push(frame);
+        return this.publish(Buffer.from(frame, "utf8"));
+      }
+    }
+    const botT = new TextMemoryTransport(hub, "bot");
+    const mm1T = new TextMemoryTransport(hub, "mm1");
+    const bot = new IpcCommandSystem({ id: "bot", transport: botT });
+    const mm1 = new IpcCommandSystem({ id: "mm1", transport: mm1T });
+    cleanup = async () => {
+      await bot.stop();
+      await mm1.stop();
+    };
+    mm1.registerHandler("ping", () => ({ state: "sleeping" }), { context: false });
+    await bot.start();
+    await mm1.start();
+    bot.connectToProcess("mm1");
+    mm1.connectToProcess("bot");
+    await flush();
+    const result = await bot.request("mm1", "ping", { n: 1 });
+    expect(result.ok).toBe(true);
+    expect(botT.texts).toHaveLength(1);
+    expect(Buffer.from(botT.texts[0] as string).equals(encodeFrame(result.command))).toBe(true);
+    const reply = result.terminal.get("mm1")?.reply as IpcCommand;
+    expect(mm1T.texts).toHaveLength(1);
+    expect(Buffer.from(mm1T.texts[0] as string).equals(encodeFrame(reply))).toBe(true);
+    expect(reply.payload).toEqual({
+      reply_to: result.command.command_id,
+      status: "ok",
+      result: { state: "sleeping" },
+    });
+  });
+
   it("handler results: undefined gives ok with {}, a throw gives an error reply with its message", async () => {
     const net = network();
     cleanup = net.stopAll;

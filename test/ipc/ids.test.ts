@@ -106,6 +106,19 @@ describe("commandIdGenerator", () => {
     for (const id of ids) expect(id).toMatch(/^cli_\d{16}_\d+$/);
   });
 
+  it("writes the timestamp's digits exactly, across second boundaries and for any clock value", () => {
+    const values = [
+      1702345678999999, 1702345679000000, 1702345679000001, 1702345678000000, 5, 999_999, 1_000_000,
+      9007199254740991, 1.5, -3,
+    ];
+    let now = 0;
+    const next = commandIdGenerator("x", () => now);
+    values.forEach((v, i) => {
+      now = v;
+      expect(next()).toBe(`x_${v}_${i + 1}`);
+    });
+  });
+
   it("nowMicros is microseconds since the epoch and does not go backwards", () => {
     const a = nowMicros();
     expect(Number.isSafeInteger(a)).toBe(true);

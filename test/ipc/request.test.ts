@@ -134,6 +134,72 @@ describe("PendingRequest", () => {
     expect([...result.terminal.keys()].sort()).toEqual(["mm1", "stranger"]);
   });
 
+  it("one timer until the first re-send, which arms the timeout for the time left", async () => {
+    const s = setup("mm1", { timeoutMs: 250 }, ["mm1"]);
+    s.req.start();
+    expect(s.clock.pendingTimers).toBe(1); // a ping answered within 100 ms sets and clears one timer
+    s.clock.advance(100);
+    expect(s.clock.pendingTimers).toBe(2); // the next re-send and the timeout, due at 250
+    s.clock.advance(150);
+    const result = await s.req.promise;
+    expect(s.publishes).toEqual([0, 100]);
+    expect(result.missing.get("mm1")).toBe("timeout");
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+
+  it("a timeout before the first re-send ends the request then, with one send", async () => {
+    const s = setup("mm1", { timeoutMs: 100 }, ["mm1"]);
+    s.req.start();
+    s.clock.advance(99);
+    expect(s.settled()).toBe(false);
+    s.clock.advance(1);
+    const result = await s.req.promise;
+    expect(s.publishes).toEqual([0]);
+    expect(result.sends).toBe(1);
+    expect(result.missing.get("mm1")).toBe("timeout");
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+
+  it("a group with nobody present ends at the empty-group wait, or at a shorter timeout", async () => {
+    for (const [timeoutMs, endsAt] of [
+      [10_000, 300],
+      [120, 120],
+    ] as const) {
+      const s = setup("mm*", { timeoutMs });
+      s.req.start();
+      s.clock.advance(endsAt - 1);
+      await tick();
+      expect(s.settled()).toBe(false);
+      s.clock.advance(1);
+      const result = await s.req.promise;
+      expect(result.expected).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(s.clock.pendingTimers).toBe(0);
+    }
+  });
+
+  it("an onSent that throws: the throw goes to the caller, and the request still times out", async () => {
+    const s = setup("mm1", {}, ["mm1"]);
+    const req = new PendingRequest(
+      s.req.command,
+      s.req.frame,
+      { clock: s.clock, publish: async () => {}, reachable: () => true, present: () => [] },
+      {
+        timeoutMs: 500,
+        onSent: () => {
+          throw new Error("observer failed");
+        },
+      },
+      () => {},
+    );
+    expect(() => req.start()).toThrow("observer failed");
+    s.clock.advance(500);
+    const result = await req.promise;
+    expect(result.missing.get("mm1")).toBe("timeout");
+    expect(result.sends).toBe(1);
+    expect(s.clock.pendingTimers).toBe(0);
+  });
+
   it("a publish that fails rejects the request and releases everything", async () => {
     const s = setup("mm1", {}, ["mm1"]);
     const failing = new PendingRequest(

@@ -80,4 +80,17 @@ describe("SerialSender", () => {
     await expect(sender.send(Buffer.from("b"))).resolves.toBeUndefined();
     await sender.drained();
   });
+
+  it("sendText hands the text over as it is, whatever its size, in order with Buffer sends", async () => {
+    const s = slowSocket();
+    const sender = new SerialSender(() => s.socket);
+    const big = `mm1.ping${" ".repeat(56)}${JSON.stringify({ pad: "y".repeat(20_000) })}`;
+    const done = [sender.sendText("short"), sender.send(Buffer.from("raw")), sender.sendText(big)];
+    for (let i = 0; i < 3; i++) {
+      await tick();
+      s.pending.shift()?.();
+    }
+    await Promise.all(done);
+    expect(s.sent).toEqual(["short", Buffer.from("raw"), big]);
+  });
 });
