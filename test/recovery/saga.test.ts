@@ -6,7 +6,7 @@ import { IpcCommandSystem, MemoryHub, MemoryTransport } from "../../src/ipc/inde
 import { acquireSyncLock } from "../../src/recovery/lock.ts";
 import { runSyncSaga, type SagaOptions } from "../../src/recovery/saga.ts";
 import { flush } from "../helpers.ts";
-import { account, end, jsonl, makeFixture, put, type SyncFixture, start } from "./fixtures.ts";
+import { makeFixture, type SyncFixture, writeCrashAfterCleanEnd } from "./fixtures.ts";
 
 const A = "aaaa-1";
 const B = "bbbb-2";
@@ -49,11 +49,7 @@ beforeEach(() => {
   fx = makeFixture();
   hub = new MemoryHub();
   systems = [];
-  put(
-    join(fx.base, "sessions.jsonl"),
-    jsonl([start(A, "20261201"), end(A, "20261201"), start(B, "20261201")]),
-  );
-  put(join(fx.base, "account_backup", `20261201_${A}.json`), account(A, "20261201", []));
+  writeCrashAfterCleanEnd(fx, { ended: A, crashed: B, day: "20261201" });
 });
 afterEach(async () => {
   for (const s of systems) await s.stop();
