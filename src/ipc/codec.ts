@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FrameError, IpcError } from "./errors.ts";
-import { COMMAND_TYPE_RE, PROCESS_ID_RE, TARGET_ID_RE } from "./ids.ts";
+import { COMMAND_TYPE_RE, PROCESS_ID_RE, rememberingCheck, TARGET_ID_RE } from "./ids.ts";
 
 /** Every frame starts with a topic of exactly this many bytes (docs/protocol.md). */
 export const TOPIC_BYTES = 64;
@@ -216,24 +216,6 @@ function isJsonRecord(v: unknown): boolean {
   const proto = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return false;
   return !Object.hasOwn(v, "__proto__") && !Object.hasOwn(v, "constructor");
-}
-
-/**
- * A pattern check that remembers the last two strings it passed: comparing with those is cheaper
- * than running the pattern again. Two, because a process mostly hears one kind of frame and sends
- * another (a strategy hears `chatops` → `rtt.ping` and sends `rtt` → `chatops.reply`), and one
- * remembered string would be replaced on every frame; a bot hears mostly `*.heartbeat`.
- */
-function rememberingCheck(pattern: RegExp, valid: string): (s: string) => boolean {
-  let last = valid;
-  let before = valid;
-  return (s) => {
-    if (s === last || s === before) return true;
-    if (!pattern.test(s)) return false;
-    before = last;
-    last = s;
-    return true;
-  };
 }
 
 const isSender = rememberingCheck(PROCESS_ID_RE, "chatops");

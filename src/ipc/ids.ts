@@ -17,25 +17,39 @@ export function assertProcessId(id: string, what = "process id"): string {
 }
 
 /**
- * The last target and command type that passed: a process sends mostly to the same target and type
- * (a strategy replies to its bot, a bot pings), and comparing with the last valid string is cheaper
- * than running the pattern again on every command built.
+ * A pattern check that remembers the last two strings it passed: comparing with those is cheaper
+ * than running the pattern again. Two, because a process mostly hears one kind of frame and sends
+ * another (a strategy hears `chatops` → `rtt.ping` and sends `rtt` → `chatops.reply`), and one
+ * remembered string would be replaced on every frame; a bot hears mostly `*.heartbeat`.
+ *
+ * @example
+ * const isType = rememberingCheck(COMMAND_TYPE_RE, "ping");
+ * isType("ping"); // true, without running the pattern
  */
-let validTarget = "*";
-let validType = "ping";
+export function rememberingCheck(pattern: RegExp, valid: string): (s: string) => boolean {
+  let last = valid;
+  let before = valid;
+  return (s) => {
+    if (s === last || s === before) return true;
+    if (!pattern.test(s)) return false;
+    before = last;
+    last = s;
+    return true;
+  };
+}
+
+/** Commands built go mostly to the same targets with the same types (a strategy replies to its bot). */
+const knownTarget = rememberingCheck(TARGET_ID_RE, "*");
+const knownType = rememberingCheck(COMMAND_TYPE_RE, "ping");
 
 export function assertTargetId(id: string): string {
-  if (id === validTarget) return id;
-  if (!isTargetId(id)) throw new IpcError("INVALID_ID", `invalid target ${JSON.stringify(id)}`, { id });
-  validTarget = id;
+  if (!knownTarget(id)) throw new IpcError("INVALID_ID", `invalid target ${JSON.stringify(id)}`, { id });
   return id;
 }
 
 export function assertCommandType(type: string): string {
-  if (type === validType) return type;
-  if (!isCommandType(type))
+  if (!knownType(type))
     throw new IpcError("INVALID_ID", `invalid command type ${JSON.stringify(type)}`, { type });
-  validType = type;
   return type;
 }
 
